@@ -1,0 +1,87 @@
+//! Sign-in, sign-out and the signed-in person.
+//!
+//! Sessions live on the server (PostgreSQL, through tower-sessions); the
+//! browser only holds an HttpOnly, SameSite=Strict cookie. A session ends
+//! after `idle` minutes without a request and, whatever the activity, after
+//! `absolute` hours; both come from the configuration.
+
+use crate::error::AppError;
+use crate::organisation::Profession;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Who may sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// A professional of the organisation.
+    Staff,
+    /// A family member or legal representative.
+    Family,
+}
+
+/// The signed-in person, as the UI shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub account_id: Uuid,
+    pub kind: AccountKind,
+    pub first_name: String,
+    pub last_name: String,
+    pub profession: Option<Profession>,
+    /// Names of the établissements the person works in (staff) now.
+    pub etablissements: Vec<String>,
+    pub organisation_name: String,
+}
+
+impl CurrentUser {
+    /// "Prénom Nom".
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// The line under the name in the header.
+    pub fn role_line(&self) -> String {
+        match (self.kind, self.profession) {
+            (AccountKind::Staff, Some(p)) => {
+                if self.etablissements.is_empty() {
+                    p.label().to_string()
+                } else {
+                    format!("{} · {}", p.label(), self.etablissements.join(", "))
+                }
+            }
+            _ => "Espace famille".to_string(),
+        }
+    }
+
+    /// Where this person lands after signing in.
+    pub fn home_path(&self) -> &'static str {
+        match self.kind {
+            AccountKind::Staff => "/usagers",
+            AccountKind::Family => "/famille",
+        }
+    }
+}
+
+/// Signs in with a login and a password. Refuses with `BadCredentials`
+/// (without saying which one is wrong) or `TooManyAttempts` after repeated
+/// failures on the same login.
+#[server(endpoint = "connexion")]
+pub async fn login(login: String, password: String) -> Result<CurrentUser, AppError> {
+    server::finish(server::login(login, password).await)
+}
+
+/// Ends the session on this device.
+#[server(endpoint = "deconnexion")]
+pub async fn logout() -> Result<(), AppError> {
+    server::finish(server::logout().await)
+}
+
+/// The signed-in person, or `None` when nobody is signed in.
+#[server(endpoint = "moi")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    server::finish(server::current_user().await)
+}

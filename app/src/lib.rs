@@ -1,0 +1,94 @@
+//! Parcours, the shared record of the people accompanied by medico-social
+//! services: pages, server functions and domain types, compiled for the
+//! server (`ssr`) and for the browser (`hydrate`).
+
+#![recursion_limit = "256"]
+
+pub mod auth;
+pub mod error;
+pub mod organisation;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod time;
+pub mod ui;
+pub mod usager;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server. It sets the
+/// Content-Security-Policy with a fresh nonce for the hydration scripts.
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::{HashedStylesheet, MetaTags};
+    leptos::nonce::provide_nonce();
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    let dev_reload = if std::env::var("LEPTOS_WATCH").is_ok() {
+        format!(" ws://127.0.0.1:{}", options.reload_port)
+    } else {
+        String::new()
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data: blob:; font-src 'self'; \
+         connect-src 'self'{dev_reload}; manifest-src 'self'; worker-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
+            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#0b5d66"/>
+                <meta name="description" content="Parcours, le dossier usager informatisé partagé."/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes and the signed-in person shared by every page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    ui::provide_session();
+    ui::on_hydrated();
+
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Parcours".to_string() } else { format!("{page} — Parcours") }
+        }/>
+        <Meta name="application-name" content="Parcours"/>
+        <Link rel="preload" href="/icons/icon.svg" as_="image"/>
+        <Router>
+            <Routes fallback=ui::NotFound>
+                <Route path=path!("/") view=ui::Home/>
+                <Route path=path!("/connexion") view=ui::login::LoginPage/>
+                <Route path=path!("/usagers") view=ui::usagers::UsagersPage/>
+                <Route path=path!("/usagers/:id") view=ui::record::RecordPage/>
+                <Route path=path!("/famille") view=ui::family::FamilyPage/>
+            </Routes>
+        </Router>
+    }
+}

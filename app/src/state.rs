@@ -1,0 +1,87 @@
+//! What every server function reaches for: the database pool and the
+//! configuration (provided as Leptos context by the server), and the
+//! conversion of unexpected failures into `AppError::Internal`.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use sqlx::PgPool;
+
+/// Login throttling: after `max_failures` failures on one login within
+/// `window_minutes`, sign-in is refused until `lockout_minutes` after the last.
+#[derive(Debug, Clone)]
+pub struct LoginThrottle {
+    pub max_failures: u32,
+    pub window_minutes: u32,
+    pub lockout_minutes: u32,
+}
+
+/// Settings read from the environment by the server (see `docs/`).
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub session_idle_minutes: u32,
+    pub session_absolute_hours: u32,
+    pub login_throttle: LoginThrottle,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            session_idle_minutes: 15,
+            session_absolute_hours: 12,
+            login_throttle: LoginThrottle {
+                max_failures: 5,
+                window_minutes: 15,
+                lockout_minutes: 15,
+            },
+        }
+    }
+}
+
+/// Shared server state, provided to every render and server function.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: AuthConfig,
+}
+
+impl AppState {
+    /// The state provided by the server; its absence is a wiring bug.
+    pub fn get() -> Result<AppState, AppError> {
+        use_context::<AppState>()
+            .ok_or_else(|| internal(anyhow::anyhow!("AppState not provided as context")))
+    }
+}
+
+/// The id of the request being served (set by the server's request-id layer).
+pub fn request_id() -> String {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "-".to_string())
+}
+
+/// Logs an unexpected failure with its whole context and returns the opaque
+/// error the browser may see.
+pub fn internal(err: anyhow::Error) -> AppError {
+    let request_id = request_id();
+    tracing::error!(request_id = %request_id, error = ?err, "unexpected failure");
+    AppError::Internal { request_id }
+}
+
+/// Like `internal`, but a database that cannot be reached is `Unavailable`.
+pub fn db_error(err: anyhow::Error) -> AppError {
+    let unreachable = matches!(
+        err.downcast_ref::<sqlx::Error>(),
+        Some(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
+    );
+    if unreachable {
+        tracing::warn!(request_id = %request_id(), error = ?err, "database unreachable");
+        AppError::Unavailable
+    } else {
+        internal(err)
+    }
+}

@@ -1,0 +1,63 @@
+//! Dates and times as users see them: in Europe/Paris, in French.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Europe::Paris;
+
+/// Today's date in Europe/Paris (what "today" means for an accompaniment).
+pub fn today_paris() -> NaiveDate {
+    Utc::now().with_timezone(&Paris).date_naive()
+}
+
+/// "23/11/2026".
+pub fn short_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// "lundi 23 novembre 2026".
+pub fn long_date(d: NaiveDate) -> String {
+    d.format_localized("%A %-d %B %Y", chrono::Locale::fr_FR)
+        .to_string()
+}
+
+/// "23/11/2026 à 14:05", in Paris time.
+pub fn date_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Paris)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
+}
+
+/// Age in whole years on `on`.
+pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
+    let mut years = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_in_french() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(short_date(d), "23/11/2026");
+        assert_eq!(long_date(d), "lundi 23 novembre 2026");
+    }
+
+    #[test]
+    fn converts_to_paris_time_across_dst() {
+        let winter = "2026-01-15T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let summer = "2026-07-15T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(date_time(winter), "15/01/2026 à 13:00");
+        assert_eq!(date_time(summer), "15/07/2026 à 14:00");
+    }
+
+    #[test]
+    fn age_counts_birthdays() {
+        let b = NaiveDate::from_ymd_opt(1990, 6, 10).unwrap();
+        assert_eq!(age_on(b, NaiveDate::from_ymd_opt(2026, 6, 9).unwrap()), 35);
+        assert_eq!(age_on(b, NaiveDate::from_ymd_opt(2026, 6, 10).unwrap()), 36);
+    }
+}

@@ -1,0 +1,148 @@
+//! The tablet shell and what every page shares: the signed-in person, the
+//! header, error notices, the not-found page.
+
+pub mod family;
+pub mod login;
+pub mod record;
+pub mod usagers;
+
+use crate::auth::{get_current_user, CurrentUser, Login, Logout};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+
+/// The sign-in and sign-out actions and the signed-in person, shared by every
+/// page through context.
+#[derive(Clone, Copy)]
+pub struct SessionContext {
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+}
+
+/// Provides the `SessionContext`; the user is fetched again after each
+/// sign-in and sign-out.
+pub fn provide_session() {
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    let user = Resource::new(
+        move || (login.version().get(), logout.version().get()),
+        |_| get_current_user(),
+    );
+    provide_context(SessionContext {
+        login,
+        logout,
+        user,
+    });
+}
+
+/// The session context (always provided by `App`).
+pub fn use_session() -> SessionContext {
+    expect_context::<SessionContext>()
+}
+
+/// Once the page is interactive: marks the body (tests wait for it) and
+/// registers the service worker.
+pub fn on_hydrated() {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+        let _ = window().navigator().service_worker().register("/sw.js");
+    });
+}
+
+/// The frame of every signed-in page: header with the person and their
+/// établissement, a skip link, and the page's content.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let session = use_session();
+    view! {
+        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        <header class="app-header">
+            <A href="/" attr:class="brand">
+                <img src="/icons/icon.svg" alt="" width="32" height="32"/>
+                <span>"Parcours"</span>
+            </A>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.user.await {
+                        Ok(Some(user)) => view! { <UserBadge user/> }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })}
+            </Transition>
+        </header>
+        <main id="contenu" tabindex="-1">{children()}</main>
+    }
+}
+
+#[component]
+fn UserBadge(user: CurrentUser) -> impl IntoView {
+    let session = use_session();
+    view! {
+        <div class="user-badge">
+            <div class="user-text">
+                <span class="user-name" data-testid="user-name">{user.display_name()}</span>
+                <span class="user-role">{user.role_line()}</span>
+            </div>
+            <ActionForm action=session.logout>
+                <button type="submit" class="button button-quiet">"Se déconnecter"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// An error shown to the user, in French, announced to screen readers.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p>{error.message_fr()}</p>
+        </div>
+    }
+}
+
+/// What a page shows for an error of one of its server functions: a sign-in
+/// redirect for an expired session, a French sentence otherwise.
+pub fn error_view(error: AppError) -> AnyView {
+    match error {
+        AppError::Unauthenticated => view! { <Redirect path="/connexion?expiree=1"/> }.into_any(),
+        other => view! { <ErrorNotice error=other/> }.into_any(),
+    }
+}
+
+/// `/`: sends the person where they belong.
+#[component]
+pub fn Home() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(user)) => view! { <Redirect path=user.home_path()/> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/connexion"/> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Unknown address.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page introuvable"/>
+        <main id="contenu" class="page narrow">
+            <h1>"Page introuvable"</h1>
+            <p>"L’adresse demandée n’existe pas."</p>
+            <p><A href="/">"Revenir à l’accueil"</A></p>
+        </main>
+    }
+}

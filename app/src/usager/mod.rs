@@ -1,0 +1,140 @@
+//! Usagers as staff see them: the list of the people their units accompany
+//! ("Mes usagers") and the record page.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// One line of "Mes usagers".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsagerSummary {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    /// Where the person is accompanied now, e.g. "Foyer Les Glycines — Maison A".
+    pub places: Vec<String>,
+}
+
+impl UsagerSummary {
+    /// "Prénom NOM" as the field writes it.
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name.to_uppercase())
+    }
+
+    /// Two letters for the avatar placeholder.
+    pub fn initials(&self) -> String {
+        initials(&self.first_name, &self.last_name)
+    }
+
+    /// Whether the person matches a search typed by a user: every word of the
+    /// search must start a word of the name, ignoring case and accents.
+    pub fn matches(&self, search: &str) -> bool {
+        let name = fold(&format!("{} {}", self.first_name, self.last_name));
+        let words: Vec<&str> = name.split([' ', '-', '\'']).collect();
+        fold(search)
+            .split_whitespace()
+            .all(|needle| words.iter().any(|w| w.starts_with(needle)))
+    }
+}
+
+/// Two upper-case initials.
+pub fn initials(first_name: &str, last_name: &str) -> String {
+    first_name
+        .chars()
+        .next()
+        .into_iter()
+        .chain(last_name.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Lower case without diacritics, for matching names as people type them.
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// An accompaniment as shown on the record page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccompagnementView {
+    pub etablissement: String,
+    pub unit: Option<String>,
+    /// "depuis le 01/09/2019" or "du 01/09/2019 au 30/06/2024".
+    pub period: String,
+    pub current: bool,
+}
+
+/// The record page's header (the sections arrive with later modules).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsagerRecord {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    /// "né(e) le 12/03/1988 (38 ans)".
+    pub birth: String,
+    pub accompagnements: Vec<AccompagnementView>,
+}
+
+impl UsagerRecord {
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name.to_uppercase())
+    }
+}
+
+/// The usagers currently accompanied by the caller's units, by name.
+#[server(endpoint = "mes_usagers")]
+pub async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
+    crate::auth::server::finish(server::my_usagers().await)
+}
+
+/// The record of one usager, if the caller's perimeter includes them.
+#[server(endpoint = "usager")]
+pub async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
+    crate::auth::server::finish(server::usager_record(id).await)
+}
+
+/// The usagers a family account is linked to (names only: what is shared
+/// with families is decided per usager by the access-control module).
+#[server(endpoint = "famille_usagers")]
+pub async fn family_usagers() -> Result<Vec<UsagerSummary>, AppError> {
+    crate::auth::server::finish(server::family_usagers().await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(first: &str, last: &str) -> UsagerSummary {
+        UsagerSummary {
+            id: Uuid::nil(),
+            first_name: first.into(),
+            last_name: last.into(),
+            places: vec![],
+        }
+    }
+
+    #[test]
+    fn search_ignores_case_and_accents_and_matches_word_starts() {
+        let h = u("Hélène", "Lefèvre-Dubois");
+        assert!(h.matches("helene"));
+        assert!(h.matches("LEF"));
+        assert!(h.matches("dub hel"));
+        assert!(h.matches(""));
+        assert!(!h.matches("ene"));
+        assert!(!h.matches("martin"));
+    }
+
+    #[test]
+    fn initials_and_display_name() {
+        let e = u("Émile", "d'Arcy");
+        assert_eq!(e.initials(), "ÉD");
+        assert_eq!(e.display_name(), "Émile D'ARCY");
+    }
+}

@@ -1,0 +1,237 @@
+//! Queries behind "Mes usagers" and the record page.
+//!
+//! The perimeter rule: a staff member sees an usager while one of their
+//! current assignments (an établissement, or one unit of it) matches a
+//! current accompaniment of that usager. Dates are Paris dates.
+
+use super::{AccompagnementView, UsagerRecord, UsagerSummary};
+use crate::auth::server::{require_principal, Principal};
+use crate::auth::AccountKind;
+use crate::error::AppError;
+use crate::state::{db_error, request_id, AppState};
+use crate::time;
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+fn require_staff(p: &Principal) -> Result<(), AppError> {
+    if p.kind == AccountKind::Staff {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub(crate) async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
+    let principal = require_principal().await?;
+    require_staff(&principal)?;
+    let state = AppState::get()?;
+    let rows = sqlx::query!(
+        r#"SELECT u.id, u.used_first_name, u.used_last_name,
+                  ARRAY_AGG(DISTINCT e.name || COALESCE(' — ' || un.name, '')) AS "places!"
+           FROM usager u
+           JOIN accompagnement a ON a.usager_id = u.id
+           JOIN etablissement e ON e.id = a.etablissement_id
+           LEFT JOIN unit un ON un.id = a.unit_id
+           WHERE u.organisation_id = $2
+             AND a.start_date <= paris_today() AND (a.end_date IS NULL OR a.end_date >= paris_today())
+             AND EXISTS (
+                 SELECT 1 FROM staff_assignment s
+                 WHERE s.account_id = $1
+                   AND s.etablissement_id = a.etablissement_id
+                   AND (s.unit_id IS NULL OR s.unit_id = a.unit_id)
+                   AND s.start_date <= paris_today() AND (s.end_date IS NULL OR s.end_date >= paris_today()))
+           GROUP BY u.id
+           ORDER BY u.used_last_name, u.used_first_name"#,
+        principal.account_id,
+        principal.organisation_id,
+    )
+    .fetch_all(&state.pool)
+    .await
+    .context("listing the usagers of the caller's units")
+    .map_err(db_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| UsagerSummary {
+            id: r.id,
+            first_name: r.used_first_name,
+            last_name: r.used_last_name,
+            places: r.places,
+        })
+        .collect())
+}
+
+/// Whether the staff member's perimeter includes the usager today.
+pub async fn staff_sees_usager(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    usager_id: Uuid,
+) -> anyhow::Result<bool> {
+    let seen = sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+               SELECT 1 FROM accompagnement a
+               JOIN staff_assignment s
+                 ON s.etablissement_id = a.etablissement_id
+                AND (s.unit_id IS NULL OR s.unit_id = a.unit_id)
+               WHERE a.usager_id = $2 AND s.account_id = $1
+                 AND a.start_date <= paris_today() AND (a.end_date IS NULL OR a.end_date >= paris_today())
+                 AND s.start_date <= paris_today() AND (s.end_date IS NULL OR s.end_date >= paris_today())
+           ) AS "seen!""#,
+        account_id,
+        usager_id,
+    )
+    .fetch_one(conn)
+    .await
+    .context("checking the caller's perimeter")?;
+    Ok(seen)
+}
+
+/// Records one access to a record, in the caller's transaction.
+pub async fn audit_access(
+    conn: &mut PgConnection,
+    principal: &Principal,
+    usager_id: Option<Uuid>,
+    section: &str,
+    action: &str,
+    allowed: bool,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        r#"INSERT INTO audit_event (organisation_id, account_id, usager_id, section, action, allowed, request_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
+        principal.organisation_id,
+        principal.account_id,
+        usager_id,
+        section,
+        action,
+        allowed,
+        request_id(),
+    )
+    .execute(conn)
+    .await
+    .context("writing an audit event")?;
+    Ok(())
+}
+
+pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
+    let principal = require_principal().await?;
+    let state = AppState::get()?;
+    let today = time::today_paris();
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .context("starting a transaction")
+        .map_err(db_error)?;
+
+    // An id of another organisation is answered like an unknown id.
+    let usager = sqlx::query!(
+        r#"SELECT used_first_name, used_last_name, birth_date AS "birth_date: NaiveDate" FROM usager
+           WHERE id = $1 AND organisation_id = $2"#,
+        id,
+        principal.organisation_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .context("loading the usager")
+    .map_err(db_error)?;
+    let Some(usager) = usager else {
+        return Err(AppError::NotFound);
+    };
+
+    let allowed = principal.kind == AccountKind::Staff
+        && staff_sees_usager(&mut tx, principal.account_id, id)
+            .await
+            .map_err(db_error)?;
+    audit_access(&mut tx, &principal, Some(id), "identite", "read", allowed)
+        .await
+        .map_err(db_error)?;
+    if !allowed {
+        // The refusal is part of the trail: commit it, then refuse.
+        tx.commit()
+            .await
+            .context("committing a denied access")
+            .map_err(db_error)?;
+        return Err(AppError::Forbidden);
+    }
+
+    let accompagnements = sqlx::query!(
+        r#"SELECT e.name AS etablissement, un.name AS "unit?", a.start_date AS "start_date: NaiveDate",
+                  a.end_date AS "end_date: NaiveDate"
+           FROM accompagnement a
+           JOIN etablissement e ON e.id = a.etablissement_id
+           LEFT JOIN unit un ON un.id = a.unit_id
+           WHERE a.usager_id = $1
+           ORDER BY (a.end_date IS NULL) DESC, a.start_date DESC"#,
+        id
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .context("loading accompaniments")
+    .map_err(db_error)?
+    .into_iter()
+    .map(|a| {
+        let current = a.start_date <= today && a.end_date.is_none_or(|end| end >= today);
+        let period = match a.end_date {
+            Some(end) => format!(
+                "du {} au {}",
+                time::short_date(a.start_date),
+                time::short_date(end)
+            ),
+            None => format!("depuis le {}", time::short_date(a.start_date)),
+        };
+        AccompagnementView {
+            etablissement: a.etablissement,
+            unit: a.unit,
+            period,
+            current,
+        }
+    })
+    .collect();
+    tx.commit()
+        .await
+        .context("committing a record read")
+        .map_err(db_error)?;
+
+    let age = time::age_on(usager.birth_date, today);
+    Ok(UsagerRecord {
+        id,
+        first_name: usager.used_first_name,
+        last_name: usager.used_last_name,
+        birth: format!(
+            "né(e) le {} ({} ans)",
+            time::short_date(usager.birth_date),
+            age
+        ),
+        accompagnements,
+    })
+}
+
+pub(crate) async fn family_usagers() -> Result<Vec<UsagerSummary>, AppError> {
+    let principal = require_principal().await?;
+    if principal.kind != AccountKind::Family {
+        return Err(AppError::Forbidden);
+    }
+    let state = AppState::get()?;
+    let rows = sqlx::query!(
+        r#"SELECT u.id, u.used_first_name, u.used_last_name, f.relationship
+           FROM family_link f JOIN usager u ON u.id = f.usager_id
+           WHERE f.account_id = $1 AND u.organisation_id = $2
+           ORDER BY u.used_last_name, u.used_first_name"#,
+        principal.account_id,
+        principal.organisation_id,
+    )
+    .fetch_all(&state.pool)
+    .await
+    .context("listing a family's usagers")
+    .map_err(db_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| UsagerSummary {
+            id: r.id,
+            first_name: r.used_first_name,
+            last_name: r.used_last_name,
+            places: vec![r.relationship],
+        })
+        .collect())
+}

@@ -1,0 +1,8 @@
+//! The Parcours server: configuration, the embedded PostgreSQL, start-up and
+//! the HTTP application, demo data.
+
+pub mod config;
+pub mod demo;
+pub mod embedded_pg;
+pub mod service_worker;
+pub mod startup;

@@ -1,0 +1,157 @@
+//! `parcours`: serves the application (default), or manages the embedded
+//! PostgreSQL for scripts (`parcours db start|stop|url`).
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use server::embedded_pg::EmbeddedPostgres;
+use server::{demo, startup};
+
+#[derive(Parser)]
+#[command(
+    name = "parcours",
+    about = "Parcours, dossier usager informatisé",
+    version
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves Parcours (the default).
+    Serve,
+    /// Manages the embedded PostgreSQL.
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbAction {
+    /// Starts it (creating it the first time) and prints DATABASE_URL.
+    Start,
+    /// Stops it.
+    Stop,
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    let result = match Config::from_env() {
+        Ok(config) => {
+            startup::init_tracing(config.log_format);
+            match cli.command.unwrap_or(Command::Serve) {
+                Command::Serve => serve(config).await,
+                Command::Db {
+                    action: DbAction::Start,
+                } => db_start(&config),
+                Command::Db {
+                    action: DbAction::Stop,
+                } => db_stop(&config),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = result {
+        eprintln!("Erreur : {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn db_start(config: &Config) -> Result<()> {
+    let pg = EmbeddedPostgres::ensure_running(&config.data_dir, config.embedded_pg_port)?;
+    println!("{}", pg.url());
+    Ok(())
+}
+
+fn db_stop(config: &Config) -> Result<()> {
+    let pg = EmbeddedPostgres::open(&config.data_dir, config.embedded_pg_port)?;
+    if pg.is_running()? {
+        pg.stop()?;
+    }
+    Ok(())
+}
+
+async fn serve(config: Config) -> Result<()> {
+    let embedded = match &config.database_url {
+        Some(_) => None,
+        None => {
+            let (dir, port) = (config.data_dir.clone(), config.embedded_pg_port);
+            Some(
+                tokio::task::spawn_blocking(move || EmbeddedPostgres::ensure_running(&dir, port))
+                    .await
+                    .context("embedded PostgreSQL task")??,
+            )
+        }
+    };
+    let result = serve_with(&config, embedded.as_ref().map(|pg| pg.url())).await;
+    if let Some(pg) = embedded {
+        if let Err(e) = pg.stop_if_started_here() {
+            tracing::warn!(error = %e, "arrêt du PostgreSQL embarqué");
+        }
+    }
+    result
+}
+
+async fn serve_with(config: &Config, embedded_url: Option<String>) -> Result<()> {
+    let url = config
+        .database_url
+        .clone()
+        .or(embedded_url)
+        .expect("either DATABASE_URL or the embedded PostgreSQL");
+    let pool = startup::connect(&url, config.db_connect_timeout_secs).await?;
+    startup::migrate(&pool).await?;
+    if config.load_demo {
+        if demo::load_if_empty(&pool).await? {
+            tracing::info!("données de démonstration chargées");
+        }
+    }
+    let store = startup::session_store(&pool).await?;
+    let sweeper = tokio::task::spawn(
+        tower_sessions::ExpiredDeletion::continuously_delete_expired(
+            store.clone(),
+            tokio::time::Duration::from_secs(60),
+        ),
+    );
+
+    let options = startup::leptos_options(config);
+    let router = startup::router(
+        pool.clone(),
+        options,
+        config.auth.clone(),
+        store,
+        config.secure_cookies,
+    );
+    let listener = startup::bind(config.addr).await?;
+    tracing::info!("Parcours est prêt : http://{}", config.addr);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    sweeper.abort();
+    pool.close().await;
+    tracing::info!("Parcours arrêté");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("arrêt demandé");
+}

@@ -1,0 +1,244 @@
+//! Builds the whole application: database, sessions, routes, layers.
+
+use crate::config::{Config, LogFormat};
+use crate::service_worker;
+use anyhow::{Context, Result};
+use app::state::{AppState, AuthConfig};
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::{header, HeaderName, HeaderValue, Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::{time::Duration as CookieDuration, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+use tracing::Level;
+
+/// Everything a route handler may need.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+/// Sets up logging: readable lines, or JSON with `PARCOURS_LOG_FORMAT=json`.
+pub fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+/// Connects to PostgreSQL, retrying while it is unreachable for up to
+/// `timeout_secs`, then gives up with a clear message.
+pub async fn connect(url: &str, timeout_secs: u64) -> Result<PgPool> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout_secs);
+    let mut wait = Duration::from_millis(250);
+    loop {
+        let attempt = PgPoolOptions::new()
+            .max_connections(20)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await;
+        match attempt {
+            Ok(pool) => return Ok(pool),
+            Err(e) if tokio::time::Instant::now() + wait < deadline => {
+                tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "base de données injoignable, nouvelle tentative");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "la base de données est injoignable depuis {timeout_secs} s \
+                         (vérifiez DATABASE_URL et que PostgreSQL est démarré)"
+                    )
+                })
+            }
+        }
+    }
+}
+
+/// Binds the HTTP listener, explaining an address already in use.
+pub async fn bind(addr: std::net::SocketAddr) -> Result<tokio::net::TcpListener> {
+    match tokio::net::TcpListener::bind(addr).await {
+        Ok(listener) => Ok(listener),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
+            "l’adresse {addr} est déjà utilisée : Parcours tourne-t-il déjà ? \
+             Arrêtez l’autre programme ou choisissez une autre adresse avec PARCOURS_ADDR"
+        ),
+        Err(e) => Err(e).with_context(|| format!("écoute sur {addr}")),
+    }
+}
+
+/// Applies the migrations of `migrations/` (forward-only).
+pub async fn migrate(pool: &PgPool) -> Result<()> {
+    sqlx::migrate!("../migrations")
+        .run(pool)
+        .await
+        .context("applying database migrations")
+}
+
+/// The Leptos options from the configuration.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(config.output_name.clone())
+        .site_root(config.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .hash_files(config.hash_files)
+        .build()
+}
+
+/// The session store, migrated, with expired sessions swept every minute.
+pub async fn session_store(pool: &PgPool) -> Result<PostgresStore> {
+    let store = PostgresStore::new(pool.clone());
+    store
+        .migrate()
+        .await
+        .context("creating the session table")?;
+    Ok(store)
+}
+
+/// The whole HTTP application.
+pub fn router(
+    pool: PgPool,
+    leptos_options: LeptosOptions,
+    auth: AuthConfig,
+    store: PostgresStore,
+    secure_cookies: bool,
+) -> Router {
+    let app_state = AppState {
+        pool,
+        config: auth.clone(),
+    };
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: app_state.clone(),
+    };
+    let routes = generate_route_list(App);
+
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("parcours_session")
+        .with_secure(secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(CookieDuration::minutes(
+            auth.session_idle_minutes as i64,
+        )))
+        .with_always_save(true);
+
+    let context = {
+        let app_state = app_state.clone();
+        move || provide_context(app_state.clone())
+    };
+    let sw = service_worker::ServiceWorker::from_site(&leptos_options);
+    let pkg_dir = format!(
+        "{}/{}",
+        leptos_options.site_root, leptos_options.site_pkg_dir
+    );
+
+    let request_id = HeaderName::from_static("x-request-id");
+    let router = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/sw.js", get(move || async move { sw.response() }))
+        .nest_service(
+            "/pkg",
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ))
+                .service(
+                    ServeDir::new(pkg_dir)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
+        )
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
+        .with_state(state)
+        .layer(sessions);
+    with_security_headers(router).layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|req: &Request<_>| {
+                            let id = req
+                                .headers()
+                                .get("x-request-id")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("-");
+                            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                        })
+                        .on_request(())
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(request_id)),
+        )
+}
+
+/// Headers every response carries.
+fn with_security_headers(router: Router) -> Router {
+    router
+        // Pages set their own policy with a nonce; everything else gets this one.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(self), microphone=(), geolocation=(), payment=()"),
+        ))
+}
+
+async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
+    let check = tokio::time::timeout(
+        Duration::from_secs(2),
+        sqlx::query_scalar!("SELECT 1 AS \"one!\"").fetch_one(&app.pool),
+    )
+    .await;
+    match check {
+        Ok(Ok(_)) => (StatusCode::OK, "ready"),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable"),
+    }
+}

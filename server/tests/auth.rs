@@ -1,0 +1,203 @@
+//! Sign-in, sessions, throttling and the wire errors, against PostgreSQL.
+
+mod helpers;
+
+use app::state::{AuthConfig, LoginThrottle};
+use helpers::{spawn_app, spawn_app_with};
+use reqwest::StatusCode;
+use serde_json::json;
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_demo_account_signs_in_and_sees_who_they_are(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, me) = app.login("educateur").await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["first_name"], "Camille");
+    assert_eq!(me["profession"], "educateur");
+    assert_eq!(me["etablissements"], json!(["Foyer Les Glycines"]));
+
+    let (status, me) = app.call("moi", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["last_name"], "Martin");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_wrong_password_and_an_unknown_login_get_the_same_answer(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, body) = app
+        .call(
+            "connexion",
+            &[("login", "educateur"), ("password", "mauvais")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body, json!("BadCredentials"));
+
+    let (status, body) = app
+        .call(
+            "connexion",
+            &[("login", "personne"), ("password", "mauvais")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body, json!("BadCredentials"));
+
+    let (_, me) = app.call("moi", &[]).await;
+    assert_eq!(me, json!(null), "a failed sign-in opens no session");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn empty_fields_are_invalid_with_a_french_reason(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, body) = app
+        .call("connexion", &[("login", "  "), ("password", "x")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["Invalid"]["field"], "login");
+    assert_eq!(body["Invalid"]["reason"], "Saisissez votre identifiant.");
+
+    let (status, body) = app
+        .call("connexion", &[("login", "educateur"), ("password", "")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["Invalid"]["field"], "password");
+
+    let (status, body) = app.call("connexion", &[("login", "educateur")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn repeated_failures_lock_the_login_even_for_the_right_password(pool: PgPool) {
+    let auth = AuthConfig {
+        login_throttle: LoginThrottle {
+            max_failures: 3,
+            window_minutes: 15,
+            lockout_minutes: 10,
+        },
+        ..AuthConfig::default()
+    };
+    let app = spawn_app_with(pool, auth).await;
+    for _ in 0..3 {
+        let (status, _) = app
+            .call("connexion", &[("login", "infirmier"), ("password", "non")])
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body) = app.login("infirmier").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["TooManyAttempts"]["retry_after_minutes"], 10);
+
+    // Other logins are not affected.
+    let (status, _) = app.login("educateur").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Once the lockout has passed, the right password works again.
+    sqlx::query("UPDATE login_failure SET failed_at = failed_at - interval '20 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, _) = app.other_device().login("infirmier").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn logout_ends_the_session(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let (status, _) = app.call("mes_usagers", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.call("deconnexion", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app.call("mes_usagers", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body, json!("Unauthenticated"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_expired_session_is_refused(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    // As if the tablet had been left idle past the expiry.
+    sqlx::query("UPDATE tower_sessions.session SET expiry_date = now() - interval '1 minute'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, body) = app.call("mes_usagers", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body, json!("Unauthenticated"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_session_past_its_absolute_lifetime_is_refused(pool: PgPool) {
+    let auth = AuthConfig {
+        session_absolute_hours: 0,
+        ..AuthConfig::default()
+    };
+    let app = spawn_app_with(pool, auth).await;
+    app.login("educateur").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, _) = app.call("mes_usagers", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_disabled_account_loses_its_open_session(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    sqlx::query("UPDATE account SET active = false WHERE login = 'educateur'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, _) = app.call("mes_usagers", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_session_cookie_is_http_only_and_same_site_strict(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app
+        .client
+        .post(app.url("/api/connexion"))
+        .form(&[
+            ("login", "educateur"),
+            ("password", server::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("parcours_session="))
+        .expect("a session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("Max-Age=900"),
+        "idle expiry of 15 minutes: {cookie}"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_password_is_never_logged_or_stored_in_clear(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM account WHERE login = 'educateur'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(hash.starts_with("$argon2id$"));
+    assert!(!hash.contains(server::demo::DEMO_PASSWORD));
+    let sessions: Vec<String> =
+        sqlx::query_scalar("SELECT encode(data, 'escape') FROM tower_sessions.session")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(sessions
+        .iter()
+        .all(|s| !s.contains(server::demo::DEMO_PASSWORD)));
+}

@@ -1,0 +1,116 @@
+//! Test helpers: the real application on a random port, over a fresh
+//! database (one per test, from `#[sqlx::test]`), loaded with the demo data.
+
+#![allow(dead_code)]
+
+use app::state::AuthConfig;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use std::net::SocketAddr;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub pool: PgPool,
+    pub client: reqwest::Client,
+}
+
+pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, AuthConfig::default()).await
+}
+
+pub async fn spawn_app_with(pool: PgPool, auth: AuthConfig) -> TestApp {
+    server::demo::load_if_empty(&pool).await.expect("demo data");
+    let store = server::startup::session_store(&pool)
+        .await
+        .expect("session store");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("parcours")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let router = server::startup::router(pool.clone(), options, auth, store, false);
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    TestApp {
+        addr,
+        pool,
+        client: new_client(),
+    }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Calls a server function the way the browser does (form-encoded POST).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        call_with(&self.client, &self.url(&format!("/api/{endpoint}")), form).await
+    }
+
+    pub async fn login(&self, login: &str) -> (StatusCode, Value) {
+        self.call(
+            "connexion",
+            &[("login", login), ("password", server::demo::DEMO_PASSWORD)],
+        )
+        .await
+    }
+
+    /// A second device: its own cookies.
+    pub fn other_device(&self) -> TestApp {
+        TestApp {
+            addr: self.addr,
+            pool: self.pool.clone(),
+            client: new_client(),
+        }
+    }
+}
+
+pub async fn call_with(
+    client: &reqwest::Client,
+    url: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let response = client
+        .post(url)
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, value)
+}
+
+/// The display names in a "Mes usagers" answer, sorted.
+pub fn names(list: &Value) -> Vec<String> {
+    let mut names: Vec<String> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|u| {
+            format!(
+                "{} {}",
+                u["first_name"].as_str().unwrap(),
+                u["last_name"].as_str().unwrap().to_uppercase()
+            )
+        })
+        .collect();
+    names.sort();
+    names
+}

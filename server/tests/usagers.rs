@@ -1,0 +1,164 @@
+//! "Mes usagers", the record page and its perimeter rule, against PostgreSQL.
+
+mod helpers;
+
+use helpers::{names, spawn_app};
+use reqwest::StatusCode;
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+async fn usager_id(pool: &PgPool, first: &str, last: &str) -> Uuid {
+    sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = $1 AND used_last_name = $2")
+        .bind(first)
+        .bind(last)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn each_staff_member_sees_exactly_the_usagers_of_their_units(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    for (login, ..) in server::demo::DEMO_STAFF {
+        let device = app.other_device();
+        let (status, _) = device.login(login).await;
+        assert_eq!(status, StatusCode::OK, "{login}");
+        let (status, list) = device.call("mes_usagers", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{login}: {list}");
+        assert_eq!(
+            names(&list),
+            server::demo::expected_usagers_of(login),
+            "{login}"
+        );
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn ended_and_future_accompaniments_are_outside_the_list(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("directeur").await;
+    let (_, list) = app.call("mes_usagers", &[]).await;
+    let shown = names(&list);
+    assert_eq!(shown.len(), 34, "40 usagers, 4 gone, 2 not yet admitted");
+    assert!(
+        !shown.contains(&"Yanis MARTY".to_string()),
+        "ended accompaniment"
+    );
+    assert!(
+        !shown.contains(&"Agathe PICHON".to_string()),
+        "admission in the future"
+    );
+    let lucas = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["first_name"] == "Lucas")
+        .unwrap();
+    assert_eq!(
+        lucas["places"].as_array().unwrap().len(),
+        2,
+        "foyer and ESAT: {lucas}"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_list_needs_a_staff_session(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, body) = app.call("mes_usagers", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body, json!("Unauthenticated"));
+
+    app.login("famille.moreau").await;
+    let (status, body) = app.call("mes_usagers", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body, json!("Forbidden"));
+    let (status, list) = app.call("famille_usagers", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(names(&list), vec!["Lucas MOREAU"]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_record_inside_the_perimeter_opens_and_the_access_is_audited(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let lucas = usager_id(&app.pool, "Lucas", "Moreau").await;
+    app.login("educateur").await;
+    let (status, record) = app.call("usager", &[("id", &lucas.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{record}");
+    assert_eq!(record["first_name"], "Lucas");
+    assert_eq!(record["accompagnements"].as_array().unwrap().len(), 2);
+
+    let (allowed, section): (bool, String) = sqlx::query_as(
+        "SELECT allowed, section FROM audit_event WHERE usager_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(lucas)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(allowed);
+    assert_eq!(section, "identite");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_record_outside_the_perimeter_is_forbidden_and_the_attempt_audited(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    // Paul Caron lives at the FAM; the éducateur works at the foyer.
+    let paul = usager_id(&app.pool, "Paul", "Caron").await;
+    app.login("educateur").await;
+    let (status, body) = app.call("usager", &[("id", &paul.to_string())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body, json!("Forbidden"));
+    let denied: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE usager_id = $1 AND NOT allowed")
+            .bind(paul)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(denied, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn unknown_and_malformed_ids_are_answered_without_leaking(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let (status, body) = app
+        .call("usager", &[("id", &Uuid::new_v4().to_string())])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body, json!("NotFound"));
+
+    let (status, body) = app
+        .call("usager", &[("id", "'; DROP TABLE usager; --")])
+        .await;
+    assert!(status.is_client_error(), "{status}");
+    assert!(body.get("Invalid").is_some(), "{body}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unexpected_failure_shows_only_a_request_id(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    sqlx::query("DROP TABLE audit_event")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let lucas = usager_id(&app.pool, "Lucas", "Moreau").await;
+    let response = app
+        .client
+        .post(app.url("/api/usager"))
+        .form(&[("id", lucas.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let body = response.text().await.unwrap();
+    assert_eq!(
+        body,
+        json!({ "Internal": { "request_id": request_id } }).to_string()
+    );
+    assert!(!body.contains("audit_event"));
+}

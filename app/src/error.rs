@@ -5,7 +5,8 @@
 //! French sentences (`AppError::message_fr`). Unexpected failures are logged on
 //! the server with their full context and reach the browser only as
 //! `Internal { request_id }`, so no internal text (SQL, paths, panics) leaks.
-//! Each case maps to an HTTP status (`AppError::status`), set on the response.
+//! Each case maps to an HTTP status (`AppError::status`), which the server sets
+//! on every server-function response that carries an `AppError`.
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};

@@ -38,7 +38,9 @@ pub fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Pretty => builder.try_init(),
@@ -53,7 +55,7 @@ pub async fn connect(url: &str, timeout_secs: u64) -> Result<PgPool> {
     loop {
         let attempt = PgPoolOptions::new()
             .max_connections(20)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(timeout_secs.clamp(1, 5)))
             .connect(url)
             .await;
         match attempt {
@@ -182,6 +184,7 @@ pub fn router(
             _,
         >(context, shell))
         .with_state(state)
+        .layer(axum::middleware::map_response(error_status))
         .layer(sessions);
     with_security_headers(router).layer(
             ServiceBuilder::new()
@@ -201,6 +204,23 @@ pub fn router(
                 )
                 .layer(PropagateRequestIdLayer::new(request_id)),
         )
+}
+
+/// Gives every server-function error response the HTTP status of its
+/// `AppError` (the framework answers 500 for all errors, including the
+/// arguments it could not decode before our code ran).
+async fn error_status(response: axum::response::Response) -> axum::response::Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Headers every response carries.

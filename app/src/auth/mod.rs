@@ -71,17 +71,17 @@ impl CurrentUser {
 /// failures on the same login.
 #[server(endpoint = "connexion")]
 pub async fn login(login: String, password: String) -> Result<CurrentUser, AppError> {
-    server::finish(server::login(login, password).await)
+    server::login(login, password).await
 }
 
 /// Ends the session on this device.
 #[server(endpoint = "deconnexion")]
 pub async fn logout() -> Result<(), AppError> {
-    server::finish(server::logout().await)
+    server::logout().await
 }
 
 /// The signed-in person, or `None` when nobody is signed in.
 #[server(endpoint = "moi")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    server::finish(server::current_user().await)
+    server::current_user().await
 }

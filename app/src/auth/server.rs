@@ -11,7 +11,6 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -62,19 +61,6 @@ fn verify_password(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
-}
-
-/// Runs a server function's result through the error policy: unexpected
-/// errors are already `Internal`; every error sets the response status.
-pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(e) = &result {
-        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(code) = axum::http::StatusCode::from_u16(e.status()) {
-                options.set_status(code);
-            }
-        }
-    }
-    result
 }
 
 async fn session() -> Result<Session, AppError> {
@@ -188,6 +174,7 @@ pub(crate) async fn logout() -> Result<(), AppError> {
         .await
         .context("flushing session")
         .map_err(crate::state::internal)?;
+    leptos_axum::redirect("/connexion");
     Ok(())
 }
 

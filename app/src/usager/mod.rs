@@ -91,20 +91,20 @@ impl UsagerRecord {
 /// The usagers currently accompanied by the caller's units, by name.
 #[server(endpoint = "mes_usagers")]
 pub async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
-    crate::auth::server::finish(server::my_usagers().await)
+    server::my_usagers().await
 }
 
 /// The record of one usager, if the caller's perimeter includes them.
 #[server(endpoint = "usager")]
 pub async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
-    crate::auth::server::finish(server::usager_record(id).await)
+    server::usager_record(id).await
 }
 
 /// The usagers a family account is linked to (names only: what is shared
 /// with families is decided per usager by the access-control module).
 #[server(endpoint = "famille_usagers")]
 pub async fn family_usagers() -> Result<Vec<UsagerSummary>, AppError> {
-    crate::auth::server::finish(server::family_usagers().await)
+    server::family_usagers().await
 }
 
 #[cfg(test)]

@@ -59,3 +59,13 @@ test("sans session, les pages protégées renvoient à la connexion", async ({ p
   await expect(page).toHaveURL(/\/connexion/);
   await expect(page.getByRole("heading", { name: "Parcours" })).toBeVisible();
 });
+
+test("une tablette laissée sans activité revient à la connexion", async ({ page }) => {
+  await page.clock.install();
+  await signIn(page, "educateur");
+  await expect(page.getByRole("heading", { name: "Mes usagers" })).toBeVisible();
+  await page.clock.fastForward("16:00");
+  await expect(page).toHaveURL(/\/connexion\?expiree=1/);
+  await expect(page.getByRole("status")).toHaveText("Votre session a expiré. Veuillez vous reconnecter.");
+  await expect(page.getByText("Lucas MOREAU")).toHaveCount(0);
+});

@@ -35,6 +35,9 @@ pub struct CurrentUser {
     /// Names of the établissements the person works in (staff) now.
     pub etablissements: Vec<String>,
     pub organisation_name: String,
+    /// Minutes without activity after which the session ends (the screen
+    /// locks itself at the same moment on shared tablets).
+    pub session_idle_minutes: u32,
 }
 
 impl CurrentUser {

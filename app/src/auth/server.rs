@@ -260,6 +260,7 @@ async fn load_current_user(
         profession: r.profession.as_deref().and_then(Profession::parse),
         etablissements: r.etablissements,
         organisation_name: r.organisation_name,
+        session_idle_minutes: state.config.session_idle_minutes,
     }))
 }
 

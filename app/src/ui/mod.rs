@@ -81,6 +81,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn UserBadge(user: CurrentUser) -> impl IntoView {
     let session = use_session();
+    lock_when_idle(user.session_idle_minutes);
     view! {
         <div class="user-badge">
             <div class="user-text">
@@ -92,6 +93,48 @@ fn UserBadge(user: CurrentUser) -> impl IntoView {
             </ActionForm>
         </div>
     }
+}
+
+/// Tablets are shared: after `minutes` without a touch or a key, the session
+/// is closed and the page goes back to the sign-in screen with a full reload,
+/// so nothing of the last record stays in memory or on screen. (The server
+/// session would expire at about the same moment on its own.)
+fn lock_when_idle(minutes: u32) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::ev;
+        use std::time::Duration;
+        let last_activity = StoredValue::new(js_sys::Date::now());
+        let touch = move || last_activity.set_value(js_sys::Date::now());
+        let listeners = [
+            window_event_listener(ev::pointerdown, move |_| touch()),
+            window_event_listener(ev::keydown, move |_| touch()),
+        ];
+        let limit_ms = f64::from(minutes) * 60_000.0;
+        let locking = StoredValue::new(false);
+        let timer = set_interval_with_handle(
+            move || {
+                if js_sys::Date::now() - last_activity.get_value() > limit_ms && !locking.get_value() {
+                    locking.set_value(true);
+                    leptos::task::spawn_local(async move {
+                        let _ = crate::auth::logout().await;
+                        let _ = window().location().set_href("/connexion?expiree=1");
+                    });
+                }
+            },
+            Duration::from_secs(15),
+        );
+        on_cleanup(move || {
+            for l in listeners {
+                l.remove();
+            }
+            if let Ok(t) = timer {
+                t.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = minutes;
 }
 
 /// An error shown to the user, in French, announced to screen readers.

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server. It sets the
@@ -83,11 +83,13 @@ pub fn App() -> impl IntoView {
         <Link rel="preload" href="/icons/icon.svg" as_="image"/>
         <Router>
             <Routes fallback=ui::NotFound>
-                <Route path=path!("/") view=ui::Home/>
-                <Route path=path!("/connexion") view=ui::login::LoginPage/>
-                <Route path=path!("/usagers") view=ui::usagers::UsagersPage/>
-                <Route path=path!("/usagers/:id") view=ui::record::RecordPage/>
-                <Route path=path!("/famille") view=ui::family::FamilyPage/>
+                // Async: the server sends complete pages (readable without
+                // JavaScript, redirects and statuses set before the first byte).
+                <Route path=path!("/") view=ui::Home ssr=SsrMode::Async/>
+                <Route path=path!("/connexion") view=ui::login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/usagers") view=ui::usagers::UsagersPage ssr=SsrMode::Async/>
+                <Route path=path!("/usagers/:id") view=ui::record::RecordPage ssr=SsrMode::Async/>
+                <Route path=path!("/famille") view=ui::family::FamilyPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

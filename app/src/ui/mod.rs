@@ -61,7 +61,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         <header class="app-header">
-            <A href="/" attr:class="brand">
+            <A href="/" attr:class="brand" attr:aria-label="Parcours, accueil">
                 <img src="/icons/icon.svg" alt="" width="32" height="32"/>
                 <span>"Parcours"</span>
             </A>
@@ -114,7 +114,9 @@ fn lock_when_idle(minutes: u32) {
         let locking = StoredValue::new(false);
         let timer = set_interval_with_handle(
             move || {
-                if js_sys::Date::now() - last_activity.get_value() > limit_ms && !locking.get_value() {
+                if js_sys::Date::now() - last_activity.get_value() > limit_ms
+                    && !locking.get_value()
+                {
                     locking.set_value(true);
                     leptos::task::spawn_local(async move {
                         let _ = crate::auth::logout().await;

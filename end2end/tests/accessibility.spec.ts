@@ -1,0 +1,58 @@
+import { test, expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { hydrated, signIn } from "./helpers";
+
+// Automated WCAG 2.1 A and AA checks (axe-core) on every page of the shell.
+async function expectNoViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(summary).toEqual([]);
+}
+
+test("page de connexion, avec une erreur affichée", async ({ page }) => {
+  await page.goto("/connexion");
+  await hydrated(page);
+  await expectNoViolations(page);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expectNoViolations(page);
+});
+
+test("Mes usagers et la fiche d'un usager", async ({ page }) => {
+  await signIn(page, "educateur");
+  await expect(page.getByTestId("usager-list")).toBeVisible();
+  await expectNoViolations(page);
+  await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Lucas MOREAU" })).toBeVisible();
+  await expectNoViolations(page);
+});
+
+test("les cibles tactiles font au moins 44 pixels", async ({ page }) => {
+  await signIn(page, "educateur");
+  await expect(page.getByTestId("usager-list")).toBeVisible();
+  const small = await page.locator("a, button, input").evaluateAll((els) =>
+    els
+      .filter((e) => (e as HTMLElement).offsetParent !== null && !e.classList.contains("skip-link"))
+      .map((e) => ({ text: (e.textContent || e.getAttribute("aria-label") || e.id).trim(), box: e.getBoundingClientRect() }))
+      .filter(({ box }) => box.height < 44)
+      .map(({ text, box }) => `${text} (${Math.round(box.height)} px)`),
+  );
+  expect(small).toEqual([]);
+});
+
+test.describe("sans JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("la connexion fonctionne et la liste s'affiche", async ({ page }) => {
+    await page.goto("/connexion");
+    await page.getByLabel("Identifiant").fill("educateur");
+    await page.getByLabel("Mot de passe").fill("parcours-demo");
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await expect(page).toHaveURL(/\/usagers$/);
+    await expect(page.getByText("Lucas MOREAU")).toBeVisible();
+    await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Lucas MOREAU" })).toBeVisible();
+  });
+});

@@ -53,12 +53,26 @@ pub fn initials(first_name: &str, last_name: &str) -> String {
 }
 
 /// Lower case without diacritics, for matching names as people type them.
+/// Decomposes (NFD) and drops the combining diacritical marks: with
+/// `unicode-normalization` on the server, with the browser's own
+/// `String.normalize` in the page (which keeps its tables out of the wasm).
 pub fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+    nfd(s)
+        .chars()
+        .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn nfd(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd().collect()
+}
+
+#[cfg(feature = "hydrate")]
+fn nfd(s: &str) -> String {
+    js_sys::JsString::from(s).normalize("NFD").into()
 }
 
 /// An accompaniment as shown on the record page.

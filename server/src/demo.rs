@@ -2,6 +2,7 @@
 //! first time Parcours runs. Every name here is invented.
 
 use anyhow::{Context, Result};
+use app::access::{default_permission, Section};
 use app::auth::server::hash_password;
 use app::organisation::{EtablissementKind, Finess, Profession};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -120,6 +121,13 @@ pub const DEMO_STAFF: &[(&str, &str, &str, Profession, &[(usize, Option<usize>)]
         &[(0, None), (1, None), (2, None)],
     ),
     ("admin", "Alix", "Système", Profession::Administrateur, &[]),
+    (
+        "dpo",
+        "Dominique",
+        "Prévost",
+        Profession::Administrateur,
+        &[],
+    ),
 ];
 
 /// Family accounts: login, first name, last name, linked usagers (index,
@@ -251,6 +259,8 @@ async fn load(tx: &mut Transaction<'_, Postgres>) -> Result<()> {
     .execute(&mut **tx)
     .await?;
 
+    seed_permissions(tx, org).await?;
+
     let mut etabs = Vec::new();
     let mut units = Vec::new();
     for (name, finess, kind, unit_names) in ETABLISSEMENTS {
@@ -339,6 +349,9 @@ async fn load(tx: &mut Transaction<'_, Postgres>) -> Result<()> {
             .await?;
         }
     }
+    sqlx::query!("UPDATE account SET dpo = true WHERE login = 'dpo'")
+        .execute(&mut **tx)
+        .await?;
     for (login, first, last, links) in DEMO_FAMILIES {
         let account = insert_account(tx, org, login, first, last, None).await?;
         for (i, relationship) in *links {
@@ -348,6 +361,27 @@ async fn load(tx: &mut Transaction<'_, Postgres>) -> Result<()> {
                 account,
                 usagers[*i],
                 relationship
+            )
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies the shipped permission matrix to a new organisation.
+pub async fn seed_permissions(tx: &mut Transaction<'_, Postgres>, org: Uuid) -> Result<()> {
+    for profession in Profession::ALL {
+        for section in Section::ALL {
+            let p = default_permission(profession, section);
+            sqlx::query!(
+                "INSERT INTO section_permission (organisation_id, profession, section, can_read, can_write)
+                 VALUES ($1, $2, $3, $4, $5)",
+                org,
+                profession.code(),
+                section.code(),
+                p.read,
+                p.write
             )
             .execute(&mut **tx)
             .await?;

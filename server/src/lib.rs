@@ -1,6 +1,7 @@
 //! The Parcours server: configuration, the embedded PostgreSQL, start-up and
 //! the HTTP application, demo data.
 
+pub mod audit;
 pub mod config;
 pub mod demo;
 pub mod embedded_pg;

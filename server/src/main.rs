@@ -22,11 +22,22 @@ struct Cli {
 enum Command {
     /// Serves Parcours (the default).
     Serve,
+    /// Checks the audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Manages the embedded PostgreSQL.
     Db {
         #[command(subcommand)]
         action: DbAction,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Recomputes the hash chain and reports the first broken link.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -51,6 +62,9 @@ async fn main() {
                 Command::Db {
                     action: DbAction::Stop,
                 } => db_stop(&config),
+                Command::Audit {
+                    action: AuditAction::Verify,
+                } => audit_verify(&config).await,
             }
         }
         Err(e) => Err(e),
@@ -58,6 +72,27 @@ async fn main() {
     if let Err(e) = result {
         eprintln!("Erreur : {e:#}");
         std::process::exit(1);
+    }
+}
+
+async fn audit_verify(config: &Config) -> Result<()> {
+    let url = match &config.database_url {
+        Some(url) => url.clone(),
+        None => EmbeddedPostgres::ensure_running(&config.data_dir, config.embedded_pg_port)?.url(),
+    };
+    let pool = startup::connect(&url, config.db_connect_timeout_secs).await?;
+    match server::audit::verify(&pool).await? {
+        server::audit::Verdict::Intact { events } => {
+            println!("Traçabilité intacte : {events} événements vérifiés.");
+            Ok(())
+        }
+        server::audit::Verdict::Broken {
+            organisation_id,
+            event_id,
+            reason,
+        } => {
+            anyhow::bail!("chaîne rompue à l’événement {event_id} (organisation {organisation_id}) : {reason}")
+        }
     }
 }
 

@@ -94,6 +94,8 @@ pub struct UsagerRecord {
     /// "né(e) le 12/03/1988 (38 ans)".
     pub birth: String,
     pub accompagnements: Vec<AccompagnementView>,
+    /// Opened through an emergency access (bris de glace).
+    pub break_glass: bool,
 }
 
 impl UsagerRecord {

@@ -5,10 +5,12 @@
 //! current accompaniment of that usager. Dates are Paris dates.
 
 use super::{AccompagnementView, UsagerRecord, UsagerSummary};
+use crate::access::server::authorize;
+use crate::access::{Action, Section};
 use crate::auth::server::{require_principal, Principal};
 use crate::auth::AccountKind;
 use crate::error::AppError;
-use crate::state::{db_error, request_id, AppState};
+use crate::state::{db_error, AppState};
 use crate::time;
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -87,35 +89,10 @@ pub async fn staff_sees_usager(
     Ok(seen)
 }
 
-/// Records one access to a record, in the caller's transaction.
-pub async fn audit_access(
-    conn: &mut PgConnection,
-    principal: &Principal,
-    usager_id: Option<Uuid>,
-    section: &str,
-    action: &str,
-    allowed: bool,
-) -> anyhow::Result<()> {
-    sqlx::query!(
-        r#"INSERT INTO audit_event (organisation_id, account_id, usager_id, section, action, allowed, request_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
-        principal.organisation_id,
-        principal.account_id,
-        usager_id,
-        section,
-        action,
-        allowed,
-        request_id(),
-    )
-    .execute(conn)
-    .await
-    .context("writing an audit event")?;
-    Ok(())
-}
-
 pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
+    let access = authorize(&state, &principal, id, Section::Identite, Action::Read).await?;
     let today = time::today_paris();
     let mut tx = state
         .pool
@@ -123,37 +100,15 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
         .await
         .context("starting a transaction")
         .map_err(db_error)?;
-
-    // An id of another organisation is answered like an unknown id.
     let usager = sqlx::query!(
         r#"SELECT used_first_name, used_last_name, birth_date AS "birth_date: NaiveDate" FROM usager
-           WHERE id = $1 AND organisation_id = $2"#,
+           WHERE id = $1"#,
         id,
-        principal.organisation_id,
     )
-    .fetch_optional(&mut *tx)
+    .fetch_one(&mut *tx)
     .await
     .context("loading the usager")
     .map_err(db_error)?;
-    let Some(usager) = usager else {
-        return Err(AppError::NotFound);
-    };
-
-    let allowed = principal.kind == AccountKind::Staff
-        && staff_sees_usager(&mut tx, principal.account_id, id)
-            .await
-            .map_err(db_error)?;
-    audit_access(&mut tx, &principal, Some(id), "identite", "read", allowed)
-        .await
-        .map_err(db_error)?;
-    if !allowed {
-        // The refusal is part of the trail: commit it, then refuse.
-        tx.commit()
-            .await
-            .context("committing a denied access")
-            .map_err(db_error)?;
-        return Err(AppError::Forbidden);
-    }
 
     let accompagnements = sqlx::query!(
         r#"SELECT e.name AS etablissement, un.name AS "unit?", a.start_date AS "start_date: NaiveDate",
@@ -188,10 +143,8 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
         }
     })
     .collect();
-    tx.commit()
-        .await
-        .context("committing a record read")
-        .map_err(db_error)?;
+    let break_glass = access.break_glass;
+    access.commit(tx, None).await?;
 
     let age = time::age_on(usager.birth_date, today);
     Ok(UsagerRecord {
@@ -204,6 +157,7 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
             age
         ),
         accompagnements,
+        break_glass,
     })
 }
 

@@ -1,0 +1,344 @@
+//! Who may do what on which section of an usager's record.
+//!
+//! Policy, in one place:
+//! - A staff member reaches an usager's record only inside their perimeter
+//!   (a current assignment matching a current accompaniment), or through a
+//!   granted, unexpired bris de glace. Direction and administrators reach the
+//!   administrative section (identité) organisation-wide, and nothing more
+//!   without a perimeter.
+//! - Inside it, each section is read or written according to the
+//!   organisation's matrix (profession × section), data an administrator can
+//!   change; `DEFAULT_MATRIX` is what ships. The médical section can only ever
+//!   be granted to médecins, infirmiers and psychologues.
+//! - Every decision about a record, allowed or denied, leaves one audit event.
+
+use crate::organisation::Profession;
+
+pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod server;
+use serde::{Deserialize, Serialize};
+
+/// A part of the record, as access is granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Identite,
+    Projet,
+    Transmissions,
+    Agenda,
+    Documents,
+    Travail,
+    Soins,
+    Medical,
+    Audit,
+}
+
+impl Section {
+    pub const ALL: [Section; 9] = [
+        Section::Identite,
+        Section::Projet,
+        Section::Transmissions,
+        Section::Agenda,
+        Section::Documents,
+        Section::Travail,
+        Section::Soins,
+        Section::Medical,
+        Section::Audit,
+    ];
+
+    /// The code stored in the database and the audit trail.
+    pub fn code(self) -> &'static str {
+        match self {
+            Section::Identite => "identite",
+            Section::Projet => "projet",
+            Section::Transmissions => "transmissions",
+            Section::Agenda => "agenda",
+            Section::Documents => "documents",
+            Section::Travail => "travail",
+            Section::Soins => "soins",
+            Section::Medical => "medical",
+            Section::Audit => "audit",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The French name of the section.
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Identite => "Identité et administratif",
+            Section::Projet => "Projet personnalisé",
+            Section::Transmissions => "Transmissions",
+            Section::Agenda => "Agenda",
+            Section::Documents => "Documents",
+            Section::Travail => "Travail (ESAT)",
+            Section::Soins => "Soins",
+            Section::Medical => "Médical",
+            Section::Audit => "Traçabilité des accès",
+        }
+    }
+}
+
+/// Reading or writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Read,
+    Write,
+}
+
+impl Action {
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Read => "read",
+            Action::Write => "write",
+        }
+    }
+}
+
+/// What a profession may do on a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Permission {
+    pub read: bool,
+    pub write: bool,
+}
+
+impl Permission {
+    pub const NONE: Permission = Permission {
+        read: false,
+        write: false,
+    };
+    pub const READ: Permission = Permission {
+        read: true,
+        write: false,
+    };
+    pub const WRITE: Permission = Permission {
+        read: true,
+        write: true,
+    };
+
+    pub fn allows(self, action: Action) -> bool {
+        match action {
+            Action::Read => self.read,
+            Action::Write => self.write,
+        }
+    }
+}
+
+/// Professions bound by medical secrecy: the only ones the médical section
+/// may ever be opened to.
+pub fn may_hold_medical(p: Profession) -> bool {
+    matches!(
+        p,
+        Profession::Medecin | Profession::Infirmier | Profession::Psychologue
+    )
+}
+
+/// Direction and administrators: administrative rights over the whole
+/// organisation (the identité section), nothing implicit beyond.
+pub fn organisation_wide_admin(p: Profession) -> bool {
+    matches!(p, Profession::Directeur | Profession::Administrateur)
+}
+
+/// The matrix that ships: for each profession, the sections it may read (R)
+/// or read and write (W). Absent sections are closed.
+pub const DEFAULT_MATRIX: &[(Profession, &[(Section, char)])] = {
+    use Section::*;
+    &[
+        (
+            Profession::Educateur,
+            &[
+                (Identite, 'R'),
+                (Projet, 'W'),
+                (Transmissions, 'W'),
+                (Agenda, 'W'),
+                (Documents, 'R'),
+                (Travail, 'R'),
+                (Soins, 'W'),
+            ],
+        ),
+        (
+            Profession::MoniteurEducateur,
+            &[
+                (Identite, 'R'),
+                (Projet, 'W'),
+                (Transmissions, 'W'),
+                (Agenda, 'W'),
+                (Documents, 'R'),
+                (Travail, 'R'),
+                (Soins, 'W'),
+            ],
+        ),
+        (
+            Profession::AesAmp,
+            &[
+                (Identite, 'R'),
+                (Projet, 'R'),
+                (Transmissions, 'W'),
+                (Agenda, 'W'),
+                (Soins, 'W'),
+            ],
+        ),
+        (
+            Profession::AideSoignant,
+            &[
+                (Identite, 'R'),
+                (Projet, 'R'),
+                (Transmissions, 'W'),
+                (Agenda, 'W'),
+                (Soins, 'W'),
+            ],
+        ),
+        (
+            Profession::MoniteurAtelier,
+            &[
+                (Identite, 'R'),
+                (Projet, 'R'),
+                (Transmissions, 'W'),
+                (Agenda, 'R'),
+                (Travail, 'W'),
+            ],
+        ),
+        (
+            Profession::Infirmier,
+            &[
+                (Identite, 'R'),
+                (Projet, 'R'),
+                (Transmissions, 'W'),
+                (Agenda, 'W'),
+                (Documents, 'W'),
+                (Travail, 'R'),
+                (Soins, 'W'),
+                (Medical, 'W'),
+            ],
+        ),
+        (
+            Profession::Medecin,
+            &[
+                (Identite, 'R'),
+                (Projet, 'R'),
+                (Transmissions, 'W'),
+                (Agenda, 'W'),
+                (Documents, 'W'),
+                (Travail, 'R'),
+                (Soins, 'W'),
+                (Medical, 'W'),
+            ],
+        ),
+        (
+            Profession::Psychologue,
+            &[
+                (Identite, 'R'),
+                (Projet, 'W'),
+                (Transmissions, 'W'),
+                (Agenda, 'W'),
+                (Documents, 'R'),
+                (Travail, 'R'),
+                (Soins, 'R'),
+            ],
+        ),
+        (
+            Profession::AssistantSocial,
+            &[
+                (Identite, 'W'),
+                (Projet, 'W'),
+                (Transmissions, 'W'),
+                (Agenda, 'W'),
+                (Documents, 'W'),
+                (Travail, 'R'),
+            ],
+        ),
+        (
+            Profession::Secretaire,
+            &[(Identite, 'W'), (Agenda, 'W'), (Documents, 'W')],
+        ),
+        (
+            Profession::ChefService,
+            &[
+                (Identite, 'W'),
+                (Projet, 'W'),
+                (Transmissions, 'W'),
+                (Agenda, 'W'),
+                (Documents, 'W'),
+                (Travail, 'W'),
+                (Soins, 'R'),
+                (Audit, 'R'),
+            ],
+        ),
+        (
+            Profession::Directeur,
+            &[
+                (Identite, 'W'),
+                (Projet, 'R'),
+                (Transmissions, 'R'),
+                (Agenda, 'R'),
+                (Documents, 'W'),
+                (Travail, 'R'),
+                (Audit, 'R'),
+            ],
+        ),
+        (Profession::Administrateur, &[(Identite, 'W'), (Audit, 'R')]),
+    ]
+};
+
+/// The shipped permission of a profession on a section.
+pub fn default_permission(profession: Profession, section: Section) -> Permission {
+    DEFAULT_MATRIX
+        .iter()
+        .find(|(p, _)| *p == profession)
+        .and_then(|(_, sections)| sections.iter().find(|(s, _)| *s == section))
+        .map(|(_, level)| {
+            if *level == 'W' {
+                Permission::WRITE
+            } else {
+                Permission::READ
+            }
+        })
+        .unwrap_or(Permission::NONE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_profession_has_a_row_and_codes_round_trip() {
+        for p in Profession::ALL {
+            assert!(DEFAULT_MATRIX.iter().any(|(q, _)| *q == p), "{p:?}");
+        }
+        for s in Section::ALL {
+            assert_eq!(Section::parse(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn medical_secrecy_holds_in_the_shipped_matrix() {
+        for p in Profession::ALL {
+            let medical = default_permission(p, Section::Medical);
+            assert_eq!(
+                medical.read,
+                may_hold_medical(p) && p != Profession::Psychologue,
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_examples_of_the_field_hold() {
+        use Profession::*;
+        // A moniteur d'atelier sees work and the PP, not care.
+        assert!(default_permission(MoniteurAtelier, Section::Travail).write);
+        assert!(default_permission(MoniteurAtelier, Section::Projet).read);
+        assert!(!default_permission(MoniteurAtelier, Section::Soins).read);
+        // A secrétaire sees the administrative file and documents, not notes.
+        assert!(default_permission(Secretaire, Section::Identite).write);
+        assert!(default_permission(Secretaire, Section::Documents).read);
+        assert!(!default_permission(Secretaire, Section::Transmissions).read);
+        // Direction: no implicit medical access.
+        assert!(!default_permission(Directeur, Section::Medical).read);
+        assert!(!default_permission(Administrateur, Section::Medical).read);
+    }
+}

@@ -1,0 +1,44 @@
+//! What each server function requires, declared once. A test fails when a
+//! registered server function has no line here, so a new module cannot
+//! forget its authorization.
+
+use super::{Action, Section};
+
+/// The requirement of one server function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Anyone: signing in, asking who is signed in.
+    Public,
+    /// Any signed-in person, about their own session.
+    SignedIn,
+    /// A staff member, listing their own perimeter.
+    StaffList,
+    /// A family account, listing its own links.
+    FamilyList,
+    /// One section of one usager's record (argument `id`), through `authorize`.
+    Record { section: Section, action: Action },
+}
+
+/// Every server function, by path.
+pub const POLICIES: &[(&str, Policy)] = &[
+    ("/api/connexion", Policy::Public),
+    ("/api/moi", Policy::Public),
+    ("/api/deconnexion", Policy::SignedIn),
+    ("/api/mes_usagers", Policy::StaffList),
+    ("/api/famille_usagers", Policy::FamilyList),
+    (
+        "/api/usager",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Read,
+        },
+    ),
+];
+
+/// The declared policy of a path.
+pub fn policy_of(path: &str) -> Option<Policy> {
+    POLICIES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, policy)| *policy)
+}

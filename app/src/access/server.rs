@@ -1,0 +1,292 @@
+//! The authorization entry point and the audit trail.
+//!
+//! Every server function that touches a record starts with one line:
+//!
+//! ```ignore
+//! let access = authorize(&state, &principal, usager_id, Section::Soins, Action::Write).await?;
+//! ```
+//!
+//! A refusal is written to the trail at once (in its own transaction) and
+//! returned as `Forbidden`. An allowed access is written by
+//! `access.commit(tx, object)`, in the same transaction as the work it
+//! describes, just before that transaction commits: the data and its audit
+//! event exist together or not at all, and the chain lock is held only for
+//! the append.
+
+use super::{may_hold_medical, organisation_wide_admin, Action, Permission, Section};
+use crate::auth::server::Principal;
+use crate::auth::AccountKind;
+use crate::error::AppError;
+use crate::state::{db_error, request_id, AppState};
+use anyhow::Context as _;
+use chrono::{DateTime, SubsecRound, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, Postgres, Transaction};
+use uuid::Uuid;
+
+/// An access that was allowed and must be recorded with the work it guards.
+#[must_use = "an allowed access is recorded by Access::commit"]
+pub struct Access {
+    principal: Principal,
+    usager_id: Uuid,
+    section: Section,
+    action: Action,
+    /// Allowed only through an emergency access.
+    pub break_glass: bool,
+}
+
+impl Access {
+    /// Appends the audit event of this access and commits the transaction.
+    pub async fn commit(
+        self,
+        mut tx: Transaction<'_, Postgres>,
+        object_id: Option<String>,
+    ) -> Result<(), AppError> {
+        append(
+            &mut tx,
+            &AuditEvent {
+                organisation_id: self.principal.organisation_id,
+                account_id: self.principal.account_id,
+                profession: self.principal.profession.map(|p| p.code().to_string()),
+                usager_id: Some(self.usager_id),
+                section: self.section.code().to_string(),
+                action: self.action.code().to_string(),
+                object_id,
+                allowed: true,
+                break_glass: self.break_glass,
+                request_id: request_id(),
+            },
+        )
+        .await
+        .map_err(db_error)?;
+        tx.commit()
+            .await
+            .context("committing an audited access")
+            .map_err(db_error)
+    }
+}
+
+/// Decides whether `principal` may perform `action` on `section` of the
+/// usager's record. A refusal is audited and returned as `Forbidden`; an
+/// unknown usager (or one of another organisation) is `NotFound`.
+pub async fn authorize(
+    state: &AppState,
+    principal: &Principal,
+    usager_id: Uuid,
+    section: Section,
+    action: Action,
+) -> Result<Access, AppError> {
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .context("acquiring a connection for authorization")
+        .map_err(db_error)?;
+    let exists = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM usager WHERE id = $1 AND organisation_id = $2) AS "exists!""#,
+        usager_id,
+        principal.organisation_id
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .context("checking the usager exists")
+    .map_err(db_error)?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    let decision = decide(&mut conn, principal, usager_id, section, action)
+        .await
+        .map_err(db_error)?;
+    match decision {
+        Some(break_glass) => Ok(Access {
+            principal: principal.clone(),
+            usager_id,
+            section,
+            action,
+            break_glass,
+        }),
+        None => {
+            let mut tx = state
+                .pool
+                .begin()
+                .await
+                .context("starting a denial record")
+                .map_err(db_error)?;
+            append(
+                &mut tx,
+                &AuditEvent {
+                    organisation_id: principal.organisation_id,
+                    account_id: principal.account_id,
+                    profession: principal.profession.map(|p| p.code().to_string()),
+                    usager_id: Some(usager_id),
+                    section: section.code().to_string(),
+                    action: action.code().to_string(),
+                    object_id: None,
+                    allowed: false,
+                    break_glass: false,
+                    request_id: request_id(),
+                },
+            )
+            .await
+            .map_err(db_error)?;
+            tx.commit()
+                .await
+                .context("committing a denial record")
+                .map_err(db_error)?;
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The rule itself: `Some(break_glass)` when allowed, `None` when refused.
+pub async fn decide(
+    conn: &mut PgConnection,
+    principal: &Principal,
+    usager_id: Uuid,
+    section: Section,
+    action: Action,
+) -> anyhow::Result<Option<bool>> {
+    // Families reach only what is shared with them, through their own pages.
+    let (AccountKind::Staff, Some(profession)) = (principal.kind, principal.profession) else {
+        return Ok(None);
+    };
+    if section == Section::Medical && !may_hold_medical(profession) {
+        return Ok(None);
+    }
+    let permission = sqlx::query!(
+        r#"SELECT can_read, can_write FROM section_permission
+           WHERE organisation_id = $1 AND profession = $2 AND section = $3"#,
+        principal.organisation_id,
+        profession.code(),
+        section.code()
+    )
+    .fetch_optional(&mut *conn)
+    .await
+    .context("reading the permission matrix")?
+    .map(|r| Permission {
+        read: r.can_read,
+        write: r.can_write,
+    })
+    .unwrap_or(Permission::NONE);
+    if !permission.allows(action) {
+        return Ok(None);
+    }
+    if section == Section::Identite && organisation_wide_admin(profession) {
+        return Ok(Some(false));
+    }
+    if crate::usager::server::staff_sees_usager(conn, principal.account_id, usager_id).await? {
+        return Ok(Some(false));
+    }
+    let emergency = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM break_glass
+               WHERE account_id = $1 AND usager_id = $2 AND expires_at > now()) AS "granted!""#,
+        principal.account_id,
+        usager_id
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .context("looking for an emergency access")?;
+    Ok(emergency.then_some(true))
+}
+
+/// One line of the audit trail, before it is chained.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    pub organisation_id: Uuid,
+    pub account_id: Uuid,
+    pub profession: Option<String>,
+    pub usager_id: Option<Uuid>,
+    pub section: String,
+    pub action: String,
+    pub object_id: Option<String>,
+    pub allowed: bool,
+    pub break_glass: bool,
+    pub request_id: String,
+}
+
+/// The chain's first link.
+pub const GENESIS: [u8; 32] = [0; 32];
+
+/// The hash of a row: SHA-256 of the previous hash and the row's canonical
+/// text (fields separated by U+001F, times in UTC to the microsecond).
+pub fn link_hash(prev: &[u8], id: i64, at: DateTime<Utc>, e: &AuditEvent) -> Vec<u8> {
+    let text = [
+        id.to_string(),
+        e.organisation_id.to_string(),
+        at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        e.account_id.to_string(),
+        e.profession.clone().unwrap_or_default(),
+        e.usager_id.map(|u| u.to_string()).unwrap_or_default(),
+        e.section.clone(),
+        e.action.clone(),
+        e.object_id.clone().unwrap_or_default(),
+        u8::from(e.allowed).to_string(),
+        u8::from(e.break_glass).to_string(),
+        e.request_id.clone(),
+    ]
+    .join("\u{1f}");
+    let mut hasher = Sha256::new();
+    hasher.update(prev);
+    hasher.update(text.as_bytes());
+    hasher.finalize().to_vec()
+}
+
+/// Appends one event to its organisation's chain (in the caller's
+/// transaction; the chain head stays locked until it ends).
+pub async fn append(conn: &mut PgConnection, e: &AuditEvent) -> anyhow::Result<()> {
+    sqlx::query!(
+        "INSERT INTO audit_chain (organisation_id, last_id, last_hash) VALUES ($1, 0, $2)
+         ON CONFLICT (organisation_id) DO NOTHING",
+        e.organisation_id,
+        &GENESIS[..]
+    )
+    .execute(&mut *conn)
+    .await
+    .context("creating the audit chain")?;
+    let prev = sqlx::query_scalar!(
+        "SELECT last_hash FROM audit_chain WHERE organisation_id = $1 FOR UPDATE",
+        e.organisation_id
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .context("locking the audit chain")?;
+    let id = sqlx::query_scalar!(r#"SELECT nextval('audit_event_id_seq') AS "id!""#)
+        .fetch_one(&mut *conn)
+        .await
+        .context("numbering the audit event")?;
+    // PostgreSQL keeps microseconds: hash what will be stored.
+    let at = Utc::now().trunc_subsecs(6);
+    let hash = link_hash(&prev, id, at, e);
+    sqlx::query!(
+        r#"INSERT INTO audit_event (id, organisation_id, at, account_id, profession, usager_id, section,
+                                    action, object_id, allowed, break_glass, request_id, prev_hash, hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"#,
+        id,
+        e.organisation_id,
+        at as _,
+        e.account_id,
+        e.profession,
+        e.usager_id,
+        e.section,
+        e.action,
+        e.object_id,
+        e.allowed,
+        e.break_glass,
+        e.request_id,
+        prev,
+        hash
+    )
+    .execute(&mut *conn)
+    .await
+    .context("writing the audit event")?;
+    sqlx::query!(
+        "UPDATE audit_chain SET last_id = $2, last_hash = $3 WHERE organisation_id = $1",
+        e.organisation_id,
+        id,
+        hash
+    )
+    .execute(&mut *conn)
+    .await
+    .context("advancing the audit chain")?;
+    Ok(())
+}

@@ -1,0 +1,311 @@
+//! The authorization matrix and the audit trail, against PostgreSQL.
+
+mod helpers;
+
+use app::access::policy::{Policy, POLICIES};
+use app::access::server::decide;
+use app::access::{default_permission, may_hold_medical, organisation_wide_admin, Action, Section};
+use app::auth::server::Principal;
+use app::auth::AccountKind;
+use app::organisation::Profession;
+use helpers::spawn_app;
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[test]
+fn every_server_function_declares_a_policy() {
+    let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    assert!(!registered.is_empty());
+    for path in &registered {
+        assert!(
+            POLICIES.iter().any(|(p, _)| p == path),
+            "the server function {path} has no declared policy in app::access::policy::POLICIES"
+        );
+    }
+    for (path, _) in POLICIES {
+        assert!(
+            registered.iter().any(|r| r == path),
+            "{path} is declared but not registered"
+        );
+    }
+}
+
+/// The rule the product promises, stated from the declared matrix.
+fn expected(
+    p: Profession,
+    section: Section,
+    action: Action,
+    in_perimeter: bool,
+    break_glass: bool,
+) -> Option<bool> {
+    if section == Section::Medical && !may_hold_medical(p) {
+        return None;
+    }
+    if !default_permission(p, section).allows(action) {
+        return None;
+    }
+    if section == Section::Identite && organisation_wide_admin(p) || in_perimeter {
+        return Some(false);
+    }
+    break_glass.then_some(true)
+}
+
+struct Account {
+    id: Uuid,
+    login: String,
+    kind: AccountKind,
+    profession: Option<Profession>,
+}
+
+async fn accounts(pool: &PgPool) -> Vec<Account> {
+    sqlx::query_as::<_, (Uuid, String, String, Option<String>)>(
+        "SELECT id, login, kind, profession FROM account ORDER BY login",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(id, login, kind, profession)| Account {
+        id,
+        login,
+        kind: if kind == "staff" {
+            AccountKind::Staff
+        } else {
+            AccountKind::Family
+        },
+        profession: profession.as_deref().and_then(Profession::parse),
+    })
+    .collect()
+}
+
+async fn usagers_by_name(pool: &PgPool) -> Vec<(Uuid, String)> {
+    sqlx::query_as::<_, (Uuid, String)>(
+        "SELECT id, used_first_name || ' ' || upper(used_last_name) FROM usager",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_authorization_matrix_holds_for_every_case(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let org: Uuid = sqlx::query_scalar("SELECT id FROM organisation")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let usagers = usagers_by_name(&app.pool).await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    let (mut cases, mut unexpected) = (0u32, Vec::new());
+
+    for account in accounts(&app.pool).await {
+        let principal = Principal {
+            account_id: account.id,
+            organisation_id: org,
+            kind: account.kind,
+            profession: account.profession,
+        };
+        let inside: Vec<String> = server::demo::expected_usagers_of(&account.login);
+        let in_id = usagers
+            .iter()
+            .find(|(_, n)| inside.contains(n))
+            .map(|(id, _)| *id);
+        let out_ids: Vec<Uuid> = usagers
+            .iter()
+            .filter(|(_, n)| !inside.contains(n))
+            .map(|(id, _)| *id)
+            .collect();
+        let (out_id, glass_id) = (out_ids[0], out_ids[1]);
+        sqlx::query(
+            "INSERT INTO break_glass (id, organisation_id, account_id, usager_id, reason, expires_at)
+             VALUES ($1, $2, $3, $4, 'Hospitalisation en urgence, dossier nécessaire', now() + interval '4 hours')",
+        )
+        .bind(Uuid::new_v4())
+        .bind(org)
+        .bind(account.id)
+        .bind(glass_id)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+
+        let situations = [
+            (in_id, true, false),
+            (Some(out_id), false, false),
+            (Some(glass_id), false, true),
+        ];
+        for (usager, in_perimeter, break_glass) in situations {
+            let Some(usager) = usager else { continue };
+            for section in Section::ALL {
+                for action in [Action::Read, Action::Write] {
+                    cases += 1;
+                    let got = decide(&mut conn, &principal, usager, section, action)
+                        .await
+                        .unwrap();
+                    let want = match (account.kind, account.profession) {
+                        (AccountKind::Staff, Some(p)) => {
+                            expected(p, section, action, in_perimeter, break_glass)
+                        }
+                        _ => None,
+                    };
+                    if got != want {
+                        unexpected.push(format!(
+                            "{} {section:?} {action:?} perimeter={in_perimeter} glass={break_glass}: got {got:?}, want {want:?}",
+                            account.login
+                        ));
+                    }
+                }
+            }
+        }
+
+        // And through HTTP, every record server function for this account.
+        let device = app.other_device();
+        device.login(&account.login).await;
+        for (path, policy) in POLICIES {
+            let Policy::Record { section, action } = policy else {
+                continue;
+            };
+            for (usager, in_perimeter, break_glass) in situations {
+                let Some(usager) = usager else { continue };
+                cases += 1;
+                let endpoint = path.trim_start_matches("/api/");
+                let (status, _) = device.call(endpoint, &[("id", &usager.to_string())]).await;
+                let want = match (account.kind, account.profession) {
+                    (AccountKind::Staff, Some(p)) => {
+                        expected(p, *section, *action, in_perimeter, break_glass)
+                    }
+                    _ => None,
+                };
+                let allowed = status == StatusCode::OK;
+                if allowed != want.is_some() || !(allowed || status == StatusCode::FORBIDDEN) {
+                    unexpected.push(format!(
+                        "{} {path} perimeter={in_perimeter} glass={break_glass}: HTTP {status}",
+                        account.login
+                    ));
+                }
+            }
+        }
+    }
+    println!(
+        "authorization cases checked: {cases}, unexpected: {}",
+        unexpected.len()
+    );
+    assert!(cases > 1000, "{cases}");
+    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_record_access_leaves_one_chained_event_and_the_chain_verifies(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let lucas: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.login("educateur").await;
+    for _ in 0..3 {
+        let (status, _) = app.call("usager", &[("id", &lucas.to_string())]).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let outsider = app.other_device();
+    outsider.login("aes").await;
+    let (status, _) = outsider.call("usager", &[("id", &lucas.to_string())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let rows: Vec<(bool, String, Option<String>)> = sqlx::query_as(
+        "SELECT allowed, section, profession FROM audit_event WHERE usager_id = $1 ORDER BY id",
+    )
+    .bind(lucas)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 4, "one event per access, not per statement");
+    assert_eq!(rows.iter().filter(|r| r.0).count(), 3);
+    assert_eq!(
+        rows[3],
+        (false, "identite".to_string(), Some("aes_amp".to_string()))
+    );
+    assert_eq!(
+        server::audit::verify(&app.pool).await.unwrap(),
+        server::audit::Verdict::Intact { events: 4 }
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_audit_trail_is_append_only_and_tampering_is_detected(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let lucas: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.login("educateur").await;
+    for _ in 0..3 {
+        app.call("usager", &[("id", &lucas.to_string())]).await;
+    }
+    let refused = sqlx::query("UPDATE audit_event SET allowed = false")
+        .execute(&app.pool)
+        .await;
+    assert!(refused.unwrap_err().to_string().contains("append-only"));
+    let refused = sqlx::query("DELETE FROM audit_event")
+        .execute(&app.pool)
+        .await;
+    assert!(refused.is_err());
+
+    // Someone with the power to lift the guard edits the second event.
+    let second: i64 = sqlx::query_scalar("SELECT id FROM audit_event ORDER BY id OFFSET 1 LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_event SET account_id = (SELECT id FROM account WHERE login = 'directeur') WHERE id = $1")
+        .bind(second)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    match server::audit::verify(&app.pool).await.unwrap() {
+        server::audit::Verdict::Broken { event_id, .. } => assert_eq!(event_id, second),
+        intact => panic!("tampering not detected: {intact:?}"),
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn removing_the_last_events_is_detected(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let lucas: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.login("educateur").await;
+    for _ in 0..2 {
+        app.call("usager", &[("id", &lucas.to_string())]).await;
+    }
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(matches!(
+        server::audit::verify(&app.pool).await.unwrap(),
+        server::audit::Verdict::Broken { .. }
+    ));
+}

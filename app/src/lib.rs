@@ -91,6 +91,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/usagers") view=ui::usagers::UsagersPage ssr=SsrMode::Async/>
                 <Route path=path!("/usagers/:id") view=ui::record::RecordPage ssr=SsrMode::Async/>
                 <Route path=path!("/famille") view=ui::family::FamilyPage ssr=SsrMode::Async/>
+                <Route path=path!("/tracabilite") view=ui::audit::TrailPage ssr=SsrMode::Async/>
+                <Route path=path!("/bris-de-glace") view=ui::audit::BreakGlassPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

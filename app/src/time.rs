@@ -26,6 +26,11 @@ pub fn date_time(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// "14:05", in Paris time.
+pub fn hour_minute(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Paris).format("%H:%M").to_string()
+}
+
 /// Age in whole years on `on`.
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     let mut years = on.year() - birth.year();

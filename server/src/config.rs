@@ -80,6 +80,7 @@ impl Config {
                 "PARCOURS_SESSION_IDLE_MINUTES",
                 defaults.session_idle_minutes,
             )?,
+            break_glass_hours: parse_var("PARCOURS_BREAK_GLASS_HOURS", defaults.break_glass_hours)?,
             session_absolute_hours: parse_var(
                 "PARCOURS_SESSION_MAX_HOURS",
                 defaults.session_absolute_hours,

@@ -342,3 +342,86 @@ mod tests {
         assert!(!default_permission(Administrateur, Section::Medical).read);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Server functions: emergency access and the audit trail's views.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// One access to a record, as the trail shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessLine {
+    /// "23/11/2026 à 14:05", Paris time.
+    pub at: String,
+    pub who: String,
+    pub profession: String,
+    pub usager: String,
+    pub section: String,
+    pub action: String,
+    pub allowed: bool,
+    pub break_glass: bool,
+}
+
+/// Filters of the trail search (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditFilter {
+    /// Part of the usager's name.
+    pub usager: String,
+    /// Part of the staff member's name or login.
+    pub staff: String,
+    /// "AAAA-MM-JJ", inclusive, Paris dates.
+    pub from: String,
+    pub to: String,
+    pub denied_only: bool,
+    pub break_glass_only: bool,
+}
+
+/// One emergency access, for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BreakGlassLine {
+    pub id: Uuid,
+    pub who: String,
+    pub usager: String,
+    pub reason: String,
+    pub granted_at: String,
+    pub expires_at: String,
+    /// "Examiné par … le …", or None while waiting for review.
+    pub review: Option<String>,
+}
+
+/// The minimum length of a bris de glace reason.
+pub const BREAK_GLASS_MIN_REASON: usize = 20;
+
+/// Requests emergency access to an usager outside one's perimeter. Returns
+/// the end of the access ("18:42").
+#[server(endpoint = "bris_de_glace")]
+pub async fn request_break_glass(id: Uuid, reason: String) -> Result<String, AppError> {
+    server::request_break_glass(id, reason).await
+}
+
+/// Who accessed this record, most recent first ("qui a consulté ce dossier").
+#[server(endpoint = "dossier_acces")]
+pub async fn record_accesses(id: Uuid) -> Result<Vec<AccessLine>, AppError> {
+    server::record_accesses(id).await
+}
+
+/// The organisation's trail, filtered (DPO and direction).
+#[server(endpoint = "tracabilite")]
+pub async fn search_audit(filter: AuditFilter) -> Result<Vec<AccessLine>, AppError> {
+    server::search_audit(filter).await
+}
+
+/// Emergency accesses, those waiting for review first.
+#[server(endpoint = "bris_de_glace_liste")]
+pub async fn break_glass_list() -> Result<Vec<BreakGlassLine>, AppError> {
+    server::break_glass_list().await
+}
+
+/// Marks an emergency access as reviewed, with a comment.
+#[server(endpoint = "bris_de_glace_examen")]
+pub async fn review_break_glass(id: Uuid, comment: String) -> Result<(), AppError> {
+    server::review_break_glass(id, comment).await
+}

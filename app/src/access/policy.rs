@@ -17,6 +17,12 @@ pub enum Policy {
     FamilyList,
     /// One section of one usager's record (argument `id`), through `authorize`.
     Record { section: Section, action: Action },
+    /// A staff member asking emergency access to an usager of the organisation.
+    BreakGlassRequest,
+    /// Reviewing emergency accesses: chef de service, direction, DPO.
+    BreakGlassReview,
+    /// Searching the whole trail: DPO, direction.
+    AuditSearch,
 }
 
 /// Every server function, by path.
@@ -33,6 +39,17 @@ pub const POLICIES: &[(&str, Policy)] = &[
             action: Action::Read,
         },
     ),
+    (
+        "/api/dossier_acces",
+        Policy::Record {
+            section: Section::Audit,
+            action: Action::Read,
+        },
+    ),
+    ("/api/bris_de_glace", Policy::BreakGlassRequest),
+    ("/api/bris_de_glace_liste", Policy::BreakGlassReview),
+    ("/api/bris_de_glace_examen", Policy::BreakGlassReview),
+    ("/api/tracabilite", Policy::AuditSearch),
 ];
 
 /// The declared policy of a path.

@@ -76,27 +76,31 @@ pub async fn authorize(
     section: Section,
     action: Action,
 ) -> Result<Access, AppError> {
-    let mut conn = state
-        .pool
-        .acquire()
+    // One pooled connection for the decision, released before a denial is
+    // recorded on another.
+    let decision = {
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .context("acquiring a connection for authorization")
+            .map_err(db_error)?;
+        let exists = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM usager WHERE id = $1 AND organisation_id = $2) AS "exists!""#,
+            usager_id,
+            principal.organisation_id
+        )
+        .fetch_one(&mut *conn)
         .await
-        .context("acquiring a connection for authorization")
+        .context("checking the usager exists")
         .map_err(db_error)?;
-    let exists = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM usager WHERE id = $1 AND organisation_id = $2) AS "exists!""#,
-        usager_id,
-        principal.organisation_id
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .context("checking the usager exists")
-    .map_err(db_error)?;
-    if !exists {
-        return Err(AppError::NotFound);
-    }
-    let decision = decide(&mut conn, principal, usager_id, section, action)
-        .await
-        .map_err(db_error)?;
+        if !exists {
+            return Err(AppError::NotFound);
+        }
+        decide(&mut conn, principal, usager_id, section, action)
+            .await
+            .map_err(db_error)?
+    };
     match decision {
         Some(break_glass) => Ok(Access {
             principal: principal.clone(),
@@ -150,6 +154,9 @@ pub async fn decide(
     let (AccountKind::Staff, Some(profession)) = (principal.kind, principal.profession) else {
         return Ok(None);
     };
+    if principal.dpo && section == Section::Audit && action == Action::Read {
+        return Ok(Some(false));
+    }
     if section == Section::Medical && !may_hold_medical(profession) {
         return Ok(None);
     }
@@ -288,5 +295,313 @@ pub async fn append(conn: &mut PgConnection, e: &AuditEvent) -> anyhow::Result<(
     .execute(&mut *conn)
     .await
     .context("advancing the audit chain")?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Emergency access and the trail's views.
+
+use super::{AccessLine, AuditFilter, BreakGlassLine, BREAK_GLASS_MIN_REASON};
+use crate::auth::server::require_principal;
+use crate::organisation::Profession;
+use crate::time;
+
+fn require_reviewer(p: &Principal) -> Result<(), AppError> {
+    let reviewer = p.dpo
+        || matches!(
+            p.profession,
+            Some(Profession::ChefService | Profession::Directeur)
+        );
+    if p.kind == AccountKind::Staff && reviewer {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub(crate) async fn request_break_glass(id: Uuid, reason: String) -> Result<String, AppError> {
+    let principal = require_principal().await?;
+    if principal.kind != AccountKind::Staff {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason.trim().to_string();
+    if reason.chars().count() < BREAK_GLASS_MIN_REASON {
+        return Err(AppError::invalid(
+            "reason",
+            "Expliquez en quelques mots pourquoi cet accès d’urgence est nécessaire (20 caractères au moins).",
+        ));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(AppError::invalid(
+            "reason",
+            "Le motif ne doit pas dépasser 2000 caractères.",
+        ));
+    }
+    let state = AppState::get()?;
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .context("starting a bris de glace")
+        .map_err(db_error)?;
+    let exists = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM usager WHERE id = $1 AND organisation_id = $2) AS "exists!""#,
+        id,
+        principal.organisation_id
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .context("checking the usager exists")
+    .map_err(db_error)?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    let expires_at = sqlx::query_scalar!(
+        r#"INSERT INTO break_glass (id, organisation_id, account_id, usager_id, reason, expires_at)
+           VALUES ($1, $2, $3, $4, $5, now() + make_interval(hours => $6))
+           RETURNING expires_at AS "expires_at: DateTime<Utc>""#,
+        Uuid::new_v4(),
+        principal.organisation_id,
+        principal.account_id,
+        id,
+        reason,
+        state.config.break_glass_hours as i32
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .context("granting a bris de glace")
+    .map_err(db_error)?;
+    append(
+        &mut tx,
+        &AuditEvent {
+            organisation_id: principal.organisation_id,
+            account_id: principal.account_id,
+            profession: principal.profession.map(|p| p.code().to_string()),
+            usager_id: Some(id),
+            section: "bris_de_glace".to_string(),
+            action: "write".to_string(),
+            object_id: None,
+            allowed: true,
+            break_glass: true,
+            request_id: request_id(),
+        },
+    )
+    .await
+    .map_err(db_error)?;
+    tx.commit()
+        .await
+        .context("committing a bris de glace")
+        .map_err(db_error)?;
+    tracing::warn!(account = %principal.account_id, usager = %id, "bris de glace accordé");
+    Ok(time::hour_minute(expires_at))
+}
+
+pub(crate) async fn record_accesses(id: Uuid) -> Result<Vec<AccessLine>, AppError> {
+    let principal = require_principal().await?;
+    let state = AppState::get()?;
+    let access = authorize(&state, &principal, id, Section::Audit, Action::Read).await?;
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .context("starting a trail read")
+        .map_err(db_error)?;
+    let lines = trail(
+        &mut tx,
+        principal.organisation_id,
+        &AuditFilter::default(),
+        Some(id),
+    )
+    .await?;
+    access.commit(tx, None).await?;
+    Ok(lines)
+}
+
+pub(crate) async fn search_audit(filter: AuditFilter) -> Result<Vec<AccessLine>, AppError> {
+    let principal = require_principal().await?;
+    if !(principal.kind == AccountKind::Staff
+        && (principal.dpo || principal.profession == Some(Profession::Directeur)))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let parse_date = |field: &str, value: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
+        if value.trim().is_empty() {
+            return Ok(None);
+        }
+        chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "Saisissez une date valide (jour, mois, année)."))
+    };
+    let from = parse_date("from", &filter.from)?;
+    let to = parse_date("to", &filter.to)?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            return Err(AppError::invalid(
+                "to",
+                "La date de fin précède la date de début.",
+            ));
+        }
+    }
+    let state = AppState::get()?;
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .context("acquiring a connection")
+        .map_err(db_error)?;
+    trail(&mut conn, principal.organisation_id, &filter, None).await
+}
+
+/// The trail, most recent first, 200 lines at most.
+async fn trail(
+    conn: &mut PgConnection,
+    organisation_id: Uuid,
+    filter: &AuditFilter,
+    usager_id: Option<Uuid>,
+) -> Result<Vec<AccessLine>, AppError> {
+    let like = |s: &str| {
+        format!(
+            "%{}%",
+            s.trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )
+    };
+    let rows = sqlx::query!(
+        r#"SELECT e.at AS "at: DateTime<Utc>", a.first_name || ' ' || a.last_name AS "who!", e.profession,
+                  COALESCE(u.used_first_name || ' ' || upper(u.used_last_name), '') AS "usager!",
+                  e.section, e.action, e.allowed, e.break_glass
+           FROM audit_event e
+           JOIN account a ON a.id = e.account_id
+           LEFT JOIN usager u ON u.id = e.usager_id
+           WHERE e.organisation_id = $1
+             AND ($2::uuid IS NULL OR e.usager_id = $2)
+             AND ($3 = '%%' OR (u.used_first_name || ' ' || u.used_last_name) ILIKE $3)
+             AND ($4 = '%%' OR (a.first_name || ' ' || a.last_name || ' ' || a.login) ILIKE $4)
+             AND ($5::text = '' OR e.at >= ($5::date)::timestamp AT TIME ZONE 'Europe/Paris')
+             AND ($6::text = '' OR e.at < ($6::date + 1)::timestamp AT TIME ZONE 'Europe/Paris')
+             AND (NOT $7 OR NOT e.allowed)
+             AND (NOT $8 OR e.break_glass)
+           ORDER BY e.at DESC
+           LIMIT 200"#,
+        organisation_id,
+        usager_id,
+        like(&filter.usager),
+        like(&filter.staff),
+        filter.from.trim(),
+        filter.to.trim(),
+        filter.denied_only,
+        filter.break_glass_only,
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the audit trail")
+    .map_err(db_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AccessLine {
+            at: time::date_time(r.at),
+            who: r.who,
+            profession: r
+                .profession
+                .as_deref()
+                .and_then(Profession::parse)
+                .map(|p| p.label().to_string())
+                .unwrap_or_default(),
+            usager: r.usager,
+            section: Section::parse(&r.section)
+                .map(|s| s.label().to_string())
+                .unwrap_or_else(|| {
+                    if r.section == "bris_de_glace" {
+                        "Accès d’urgence".into()
+                    } else {
+                        r.section
+                    }
+                }),
+            action: if r.action == "read" {
+                "consultation".into()
+            } else {
+                "modification".into()
+            },
+            allowed: r.allowed,
+            break_glass: r.break_glass,
+        })
+        .collect())
+}
+
+pub(crate) async fn break_glass_list() -> Result<Vec<BreakGlassLine>, AppError> {
+    let principal = require_principal().await?;
+    require_reviewer(&principal)?;
+    let state = AppState::get()?;
+    let rows = sqlx::query!(
+        r#"SELECT b.id, a.first_name || ' ' || a.last_name AS "who!",
+                  u.used_first_name || ' ' || upper(u.used_last_name) AS "usager!",
+                  b.reason, b.granted_at AS "granted_at: DateTime<Utc>", b.expires_at AS "expires_at: DateTime<Utc>",
+                  r.first_name || ' ' || r.last_name AS reviewer, b.reviewed_at AS "reviewed_at: DateTime<Utc>",
+                  b.review_comment
+           FROM break_glass b
+           JOIN account a ON a.id = b.account_id
+           JOIN usager u ON u.id = b.usager_id
+           LEFT JOIN account r ON r.id = b.reviewed_by
+           WHERE b.organisation_id = $1
+           ORDER BY (b.reviewed_at IS NULL) DESC, b.granted_at DESC
+           LIMIT 200"#,
+        principal.organisation_id
+    )
+    .fetch_all(&state.pool)
+    .await
+    .context("listing bris de glace")
+    .map_err(db_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| BreakGlassLine {
+            id: r.id,
+            who: r.who,
+            usager: r.usager,
+            reason: r.reason,
+            granted_at: time::date_time(r.granted_at),
+            expires_at: time::date_time(r.expires_at),
+            review: r.reviewed_at.map(|at| {
+                let mut text = format!(
+                    "Examiné par {} le {}",
+                    r.reviewer.clone().unwrap_or_default(),
+                    time::date_time(at)
+                );
+                if let Some(c) = &r.review_comment {
+                    text.push_str(&format!(" : {c}"));
+                }
+                text
+            }),
+        })
+        .collect())
+}
+
+pub(crate) async fn review_break_glass(id: Uuid, comment: String) -> Result<(), AppError> {
+    let principal = require_principal().await?;
+    require_reviewer(&principal)?;
+    if comment.chars().count() > 2000 {
+        return Err(AppError::invalid(
+            "comment",
+            "Le commentaire ne doit pas dépasser 2000 caractères.",
+        ));
+    }
+    let comment = Some(comment.trim().to_string()).filter(|c| !c.is_empty());
+    let state = AppState::get()?;
+    let done = sqlx::query!(
+        r#"UPDATE break_glass SET reviewed_by = $3, reviewed_at = now(), review_comment = $4
+           WHERE id = $1 AND organisation_id = $2 AND reviewed_at IS NULL"#,
+        id,
+        principal.organisation_id,
+        principal.account_id,
+        comment
+    )
+    .execute(&state.pool)
+    .await
+    .context("reviewing a bris de glace")
+    .map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict);
+    }
     Ok(())
 }

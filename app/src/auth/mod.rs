@@ -38,6 +38,8 @@ pub struct CurrentUser {
     /// Minutes without activity after which the session ends (the screen
     /// locks itself at the same moment on shared tablets).
     pub session_idle_minutes: u32,
+    /// Data protection officer.
+    pub dpo: bool,
 }
 
 impl CurrentUser {
@@ -58,6 +60,20 @@ impl CurrentUser {
             }
             _ => "Espace famille".to_string(),
         }
+    }
+
+    /// Reviews emergency accesses (chef de service, direction, DPO).
+    pub fn reviews_break_glass(&self) -> bool {
+        self.dpo
+            || matches!(
+                self.profession,
+                Some(Profession::ChefService | Profession::Directeur)
+            )
+    }
+
+    /// Searches the organisation's audit trail (DPO, direction).
+    pub fn searches_audit(&self) -> bool {
+        self.dpo || self.profession == Some(Profession::Directeur)
     }
 
     /// Where this person lands after signing in.

@@ -33,6 +33,8 @@ pub struct Principal {
     pub organisation_id: Uuid,
     pub kind: AccountKind,
     pub profession: Option<Profession>,
+    /// Data protection officer: reads every trail of the organisation.
+    pub dpo: bool,
 }
 
 /// Hashes a password with Argon2id and a random salt (PHC string format).
@@ -205,7 +207,7 @@ pub async fn require_principal() -> Result<Principal, AppError> {
         return Err(AppError::Unauthenticated);
     }
     let row = sqlx::query!(
-        r#"SELECT organisation_id, kind, profession FROM account WHERE id = $1 AND active"#,
+        r#"SELECT organisation_id, kind, profession, dpo FROM account WHERE id = $1 AND active"#,
         stored.account_id
     )
     .fetch_optional(&state.pool)
@@ -225,6 +227,7 @@ pub async fn require_principal() -> Result<Principal, AppError> {
             AccountKind::Family
         },
         profession: row.profession.as_deref().and_then(Profession::parse),
+        dpo: row.dpo,
     })
 }
 
@@ -233,7 +236,7 @@ async fn load_current_user(
     account_id: Uuid,
 ) -> Result<Option<CurrentUser>, AppError> {
     let row = sqlx::query!(
-        r#"SELECT a.kind, a.first_name, a.last_name, a.profession, o.name AS organisation_name,
+        r#"SELECT a.kind, a.first_name, a.last_name, a.profession, a.dpo, o.name AS organisation_name,
                   COALESCE(ARRAY(
                       SELECT DISTINCT e.name FROM staff_assignment s
                       JOIN etablissement e ON e.id = s.etablissement_id
@@ -261,6 +264,7 @@ async fn load_current_user(
         etablissements: r.etablissements,
         organisation_name: r.organisation_name,
         session_idle_minutes: state.config.session_idle_minutes,
+        dpo: r.dpo,
     }))
 }
 

@@ -1,6 +1,7 @@
 //! The tablet shell and what every page shares: the signed-in person, the
 //! header, error notices, the not-found page.
 
+pub mod audit;
 pub mod family;
 pub mod login;
 pub mod record;
@@ -82,7 +83,13 @@ pub fn Layout(children: Children) -> impl IntoView {
 fn UserBadge(user: CurrentUser) -> impl IntoView {
     let session = use_session();
     lock_when_idle(user.session_idle_minutes);
+    let reviews = user.reviews_break_glass();
+    let searches = user.searches_audit();
     view! {
+        <nav class="admin-links" aria-label="Encadrement">
+            {reviews.then(|| view! { <A href="/bris-de-glace">"Bris de glace"</A> })}
+            {searches.then(|| view! { <A href="/tracabilite">"Traçabilité"</A> })}
+        </nav>
         <div class="user-badge">
             <div class="user-text">
                 <span class="user-name" data-testid="user-name">{user.display_name()}</span>

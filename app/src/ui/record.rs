@@ -1,8 +1,10 @@
-//! The record page of one usager (sections arrive with later modules).
+//! The record page of one usager: the sections the viewer may read, an
+//! emergency banner during a bris de glace, and who accessed the record.
 
 use super::{error_view, ErrorNotice, Layout};
+use crate::access::{record_accesses, RequestBreakGlass, Section, BREAK_GLASS_MIN_REASON};
 use crate::error::AppError;
-use crate::usager::{get_usager_record, initials};
+use crate::usager::{get_usager_record, initials, UsagerRecord};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -19,12 +21,16 @@ pub fn RecordPage() -> impl IntoView {
             .get("id")
             .and_then(|s| Uuid::parse_str(&s).ok())
     };
-    let record = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_usager_record(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let break_glass = ServerAction::<RequestBreakGlass>::new();
+    let record = Resource::new(
+        move || (id(), break_glass.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_usager_record(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
 
     view! {
         <Layout>
@@ -33,37 +39,9 @@ pub fn RecordPage() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
                     {move || Suspend::new(async move {
                         match record.await {
-                            Ok(r) => view! {
-                                <Title text=r.display_name()/>
-                                <section class="record-head" aria-labelledby="usager-nom">
-                                    <span class="avatar avatar-large" aria-hidden="true">
-                                        {initials(&r.first_name, &r.last_name)}
-                                    </span>
-                                    <div>
-                                        <h1 id="usager-nom">{r.display_name()}</h1>
-                                        <p>{r.birth.clone()}</p>
-                                    </div>
-                                </section>
-                                <section class="alerts-slot" aria-label="Alertes">
-                                    <p class="muted">"Aucune alerte enregistrée."</p>
-                                </section>
-                                <section aria-labelledby="titre-accompagnements">
-                                    <h2 id="titre-accompagnements">"Accompagnements"</h2>
-                                    <ul class="plain-list">
-                                        {r.accompagnements.into_iter().map(|a| view! {
-                                            <li class:past=!a.current>
-                                                <strong>{a.etablissement}</strong>
-                                                {a.unit.map(|u| format!(" — {u}"))}
-                                                <span class="muted">{format!(" ({})", a.period)}</span>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                </section>
-                            }.into_any(),
+                            Ok(r) => view! { <Record r/> }.into_any(),
                             Err(AppError::Forbidden) => view! {
-                                <Title text="Accès refusé"/>
-                                <h1>"Accès refusé"</h1>
-                                <ErrorNotice error=AppError::Forbidden/>
+                                <AccessDenied id=id() action=break_glass/>
                             }.into_any(),
                             Err(e) => error_view(e),
                         }
@@ -71,5 +49,103 @@ pub fn RecordPage() -> impl IntoView {
                 </Transition>
             </div>
         </Layout>
+    }
+}
+
+#[component]
+fn Record(r: UsagerRecord) -> impl IntoView {
+    let shows_trail = r.sections.contains(&Section::Audit);
+    let id = r.id;
+    view! {
+        <Title text=r.display_name()/>
+        {r.break_glass.then(|| view! {
+            <div class="notice notice-warning" role="alert" data-testid="break-glass-banner">
+                <p>
+                    <strong>"Accès d’urgence (bris de glace)"</strong>
+                    {r.break_glass_until.clone().map(|t| format!(" jusqu’à {t}"))}
+                    ". Chaque consultation est signalée et sera examinée par l’encadrement."
+                </p>
+            </div>
+        })}
+        <section class="record-head" aria-labelledby="usager-nom">
+            <span class="avatar avatar-large" aria-hidden="true">
+                {initials(&r.first_name, &r.last_name)}
+            </span>
+            <div>
+                <h1 id="usager-nom">{r.display_name()}</h1>
+                <p>{r.birth.clone()}</p>
+            </div>
+        </section>
+        <section class="alerts-slot" aria-label="Alertes">
+            <p class="muted">"Aucune alerte enregistrée."</p>
+        </section>
+        <nav aria-label="Sections du dossier" class="sections">
+            <h2>"Sections que vous pouvez consulter"</h2>
+            <ul class="section-list" data-testid="sections">
+                {r.sections.iter().map(|s| view! { <li>{s.label()}</li> }).collect_view()}
+            </ul>
+        </nav>
+        <section aria-labelledby="titre-accompagnements">
+            <h2 id="titre-accompagnements">"Accompagnements"</h2>
+            <ul class="plain-list">
+                {r.accompagnements.into_iter().map(|a| view! {
+                    <li class:past=!a.current>
+                        <strong>{a.etablissement}</strong>
+                        {a.unit.map(|u| format!(" — {u}"))}
+                        <span class="muted">{format!(" ({})", a.period)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+        {shows_trail.then(|| view! { <WhoAccessed id/> })}
+    }
+}
+
+/// "Qui a consulté ce dossier".
+#[component]
+fn WhoAccessed(id: Uuid) -> impl IntoView {
+    let lines = Resource::new(move || id, record_accesses);
+    view! {
+        <section aria-labelledby="titre-acces">
+            <h2 id="titre-acces">"Qui a consulté ce dossier"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                {move || Suspend::new(async move {
+                    match lines.await {
+                        Ok(lines) => view! { <super::audit::AccessTable lines show_usager=false/> }.into_any(),
+                        Err(e) => error_view(e),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Outside the perimeter: the refusal, and the emergency access request.
+#[component]
+fn AccessDenied(id: Option<Uuid>, action: ServerAction<RequestBreakGlass>) -> impl IntoView {
+    let error = move || action.value().get().and_then(|r| r.err());
+    view! {
+        <Title text="Accès refusé"/>
+        <h1>"Accès refusé"</h1>
+        <ErrorNotice error=AppError::Forbidden/>
+        <p>"Cette personne n’est pas accompagnée par votre équipe."</p>
+        <section class="break-glass" aria-labelledby="titre-urgence">
+            <h2 id="titre-urgence">"Accès d’urgence (bris de glace)"</h2>
+            <p>
+                "En cas d’urgence seulement. L’accès est limité dans le temps, "
+                "chaque consultation est signalée et votre motif sera examiné par l’encadrement."
+            </p>
+            {move || error().map(|e| view! { <ErrorNotice error=e/> })}
+            <ActionForm action>
+                <input type="hidden" name="id" value=id.map(|i| i.to_string()).unwrap_or_default()/>
+                <div class="field">
+                    <label for="motif">
+                        {format!("Motif de l’accès d’urgence ({BREAK_GLASS_MIN_REASON} caractères au moins)")}
+                    </label>
+                    <textarea id="motif" name="reason" rows="3" aria-required="true"></textarea>
+                </div>
+                <button type="submit" class="button button-danger">"Demander l’accès d’urgence"</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -96,6 +96,10 @@ pub struct UsagerRecord {
     pub accompagnements: Vec<AccompagnementView>,
     /// Opened through an emergency access (bris de glace).
     pub break_glass: bool,
+    /// End of the emergency access, "18:42".
+    pub break_glass_until: Option<String>,
+    /// The sections of this record the viewer may read.
+    pub sections: Vec<crate::access::Section>,
 }
 
 impl UsagerRecord {

@@ -5,7 +5,7 @@
 //! current accompaniment of that usager. Dates are Paris dates.
 
 use super::{AccompagnementView, UsagerRecord, UsagerSummary};
-use crate::access::server::authorize;
+use crate::access::server::{authorize, decide};
 use crate::access::{Action, Section};
 use crate::auth::server::{require_principal, Principal};
 use crate::auth::AccountKind;
@@ -143,6 +143,28 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
         }
     })
     .collect();
+    let mut sections = Vec::new();
+    for section in Section::ALL {
+        if decide(&mut tx, &principal, id, section, Action::Read)
+            .await
+            .map_err(db_error)?
+            .is_some()
+        {
+            sections.push(section);
+        }
+    }
+    let break_glass_until = sqlx::query_scalar!(
+        r#"SELECT max(expires_at) AS "until: chrono::DateTime<chrono::Utc>" FROM break_glass
+           WHERE account_id = $1 AND usager_id = $2 AND expires_at > now()"#,
+        principal.account_id,
+        id
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .context("reading the emergency access")
+    .map_err(db_error)?
+    .filter(|_| access.break_glass)
+    .map(time::hour_minute);
     let break_glass = access.break_glass;
     access.commit(tx, None).await?;
 
@@ -158,6 +180,8 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
         ),
         accompagnements,
         break_glass,
+        break_glass_until,
+        sections,
     })
 }
 

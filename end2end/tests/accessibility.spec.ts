@@ -1,6 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { hydrated, signIn } from "./helpers";
+import { hydrated, signIn, signedIn } from "./helpers";
 
 // Automated WCAG 2.1 A and AA checks (axe-core) on every page of the shell.
 async function expectNoViolations(page: Page) {
@@ -26,6 +26,26 @@ test("Mes usagers et la fiche d'un usager", async ({ page }) => {
   await expectNoViolations(page);
   await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Lucas MOREAU" })).toBeVisible();
+  await expectNoViolations(page);
+});
+
+test("accès refusé avec le formulaire de bris de glace, traçabilité et examen", async ({ page }) => {
+  await signedIn(page, "educateur");
+  const href = await page.getByRole("link", { name: /Lucas MOREAU/ }).getAttribute("href");
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.waitForURL(/\/connexion/);
+  await signedIn(page, "aide.soignant");
+  await page.goto(href!);
+  await expect(page.getByRole("heading", { name: "Accès refusé" })).toBeVisible();
+  await expectNoViolations(page);
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.waitForURL(/\/connexion/);
+  await signedIn(page, "directeur");
+  await page.goto("/tracabilite");
+  await expect(page.getByRole("heading", { name: "Traçabilité des accès" })).toBeVisible();
+  await expectNoViolations(page);
+  await page.goto("/bris-de-glace");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await expectNoViolations(page);
 });
 

@@ -14,7 +14,8 @@ pub fn AccessTable(lines: Vec<AccessLine>, show_usager: bool) -> impl IntoView {
         return view! { <p class="muted">"Aucun accès enregistré."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
+        // Focusable so that a keyboard can scroll it on narrow screens.
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Liste des accès">
             <table class="trail" data-testid="trail">
                 <thead>
                     <tr>

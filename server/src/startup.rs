@@ -94,7 +94,14 @@ pub async fn migrate(pool: &PgPool) -> Result<()> {
     sqlx::migrate!("../migrations")
         .run(pool)
         .await
-        .context("applying database migrations")
+        .context("applying database migrations")?;
+    // The audit trail's monthly partitions, this month and the next two
+    // (anything outside lands in the default partition).
+    sqlx::query!("SELECT audit_ensure_partitions(date_trunc('month', now())::date, 3)")
+        .execute(pool)
+        .await
+        .context("creating the audit partitions")?;
+    Ok(())
 }
 
 /// The Leptos options from the configuration.

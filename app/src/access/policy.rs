@@ -46,6 +46,20 @@ pub const POLICIES: &[(&str, Policy)] = &[
             action: Action::Read,
         },
     ),
+    (
+        "/api/consentements",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/consentement",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Write,
+        },
+    ),
     ("/api/bris_de_glace", Policy::BreakGlassRequest),
     ("/api/bris_de_glace_liste", Policy::BreakGlassReview),
     ("/api/bris_de_glace_examen", Policy::BreakGlassReview),

@@ -195,6 +195,10 @@ pub(crate) async fn family_usagers() -> Result<Vec<UsagerSummary>, AppError> {
         r#"SELECT u.id, u.used_first_name, u.used_last_name, f.relationship
            FROM family_link f JOIN usager u ON u.id = f.usager_id
            WHERE f.account_id = $1 AND u.organisation_id = $2
+             -- An opposition to sharing with the family takes effect at once.
+             AND COALESCE((SELECT c.decision FROM consent_event c
+                           WHERE c.usager_id = u.id AND c.scope = 'famille'
+                           ORDER BY c.recorded_at DESC LIMIT 1), '') <> 'opposition'
            ORDER BY u.used_last_name, u.used_first_name"#,
         principal.account_id,
         principal.organisation_id,

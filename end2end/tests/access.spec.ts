@@ -87,3 +87,30 @@ test("le chef de service examine un bris de glace", async ({ page, browser }) =>
   await card.getByRole("button", { name: "Marquer comme examiné" }).click();
   await expect(page.getByRole("listitem").filter({ hasText: reason })).toContainText("Examiné par Olivier Garnier");
 });
+
+test("une opposition au partage avec la famille s'applique tout de suite", async ({ page, browser }) => {
+  // Changes what the demo family sees: one viewport only.
+  test.skip(slot() !== 0, "modifie les données de démonstration partagées");
+  const family = await browser.newContext({ baseURL: BASE_URL });
+  const f = await family.newPage();
+  await signedIn(f, "famille.moreau");
+  await expect(f.getByText("Lucas MOREAU")).toBeVisible();
+
+  const href = await recordHref(browser, "educateur", /Lucas MOREAU/);
+  await signedIn(page, "chef.service");
+  await page.goto(href);
+  await page.getByLabel("Décision concernant").selectOption("famille");
+  await page.getByLabel("Décision", { exact: true }).selectOption("opposition");
+  await page.getByLabel("Exprimée par").selectOption("usager");
+  await page.getByRole("button", { name: "Enregistrer la décision" }).click();
+  await expect(page.getByTestId("consents")).toContainText("Partage avec la famille : Opposition par la personne");
+
+  await f.reload();
+  await expect(f.getByRole("heading", { name: "Espace famille" })).toBeVisible();
+  await expect(f.getByText("Lucas MOREAU")).toHaveCount(0);
+
+  await page.getByLabel("Décision", { exact: true }).selectOption("consentement");
+  await page.getByRole("button", { name: "Enregistrer la décision" }).click();
+  await expect(page.getByTestId("consents")).toContainText("Partage avec la famille : Consentement");
+  await family.close();
+});

@@ -121,11 +121,12 @@ async fn a_record_outside_the_perimeter_is_forbidden_and_the_attempt_audited(poo
 async fn unknown_and_malformed_ids_are_answered_without_leaking(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.login("educateur").await;
+    // An id of nobody gets the same answer as a record out of reach.
     let (status, body) = app
         .call("usager", &[("id", &Uuid::new_v4().to_string())])
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body, json!("NotFound"));
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body, json!("Forbidden"));
 
     let (status, body) = app
         .call("usager", &[("id", "'; DROP TABLE usager; --")])
@@ -161,4 +162,71 @@ async fn an_unexpected_failure_shows_only_a_request_id(pool: PgPool) {
         json!({ "Internal": { "request_id": request_id } }).to_string()
     );
     assert!(!body.contains("audit_event"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn another_organisations_usager_is_forbidden_audited_and_unchanged(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (other_org, other_usager) = (Uuid::new_v4(), Uuid::new_v4());
+    sqlx::query("INSERT INTO organisation (id, name) VALUES ($1, 'Autre association')")
+        .bind(other_org)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO usager (id, organisation_id, used_first_name, used_last_name, birth_date)
+         VALUES ($1, $2, 'Jeanne', 'Ailleurs', '1980-01-01')",
+    )
+    .bind(other_usager)
+    .bind(other_org)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    app.login("directeur").await;
+    let id = other_usager.to_string();
+    let (status, body) = app.call("usager", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body, json!("Forbidden"));
+    let (status, _) = app
+        .call(
+            "bris_de_glace",
+            &[
+                ("id", &id),
+                ("reason", "Je veux voir ce dossier, c'est urgent"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .call(
+            "consentement",
+            &[
+                ("id", &id),
+                ("scope", "famille"),
+                ("decision", "opposition"),
+                ("expressed_by", "usager"),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let denied: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE usager_id = $1 AND NOT allowed")
+            .bind(other_usager)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        denied, 2,
+        "the read and the consent attempt are in the trail"
+    );
+    let changed: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM break_glass) + (SELECT count(*) FROM consent_event)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(changed, 0);
 }

@@ -67,8 +67,9 @@ impl Access {
 }
 
 /// Decides whether `principal` may perform `action` on `section` of the
-/// usager's record. A refusal is audited and returned as `Forbidden`; an
-/// unknown usager (or one of another organisation) is `NotFound`.
+/// usager's record. A refusal is audited and returned as `Forbidden`; so is
+/// an id of another organisation's usager, or of nobody: the answer never
+/// tells whether a record exists outside one's reach.
 pub async fn authorize(
     state: &AppState,
     principal: &Principal,
@@ -94,12 +95,13 @@ pub async fn authorize(
         .await
         .context("checking the usager exists")
         .map_err(db_error)?;
-        if !exists {
-            return Err(AppError::NotFound);
+        if exists {
+            decide(&mut conn, principal, usager_id, section, action)
+                .await
+                .map_err(db_error)?
+        } else {
+            None
         }
-        decide(&mut conn, principal, usager_id, section, action)
-            .await
-            .map_err(db_error)?
     };
     match decision {
         Some(break_glass) => Ok(Access {
@@ -354,7 +356,7 @@ pub(crate) async fn request_break_glass(id: Uuid, reason: String) -> Result<Stri
     .context("checking the usager exists")
     .map_err(db_error)?;
     if !exists {
-        return Err(AppError::NotFound);
+        return Err(AppError::Forbidden);
     }
     let expires_at = sqlx::query_scalar!(
         r#"INSERT INTO break_glass (id, organisation_id, account_id, usager_id, reason, expires_at)

@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/famille") view=ui::family::FamilyPage ssr=SsrMode::Async/>
                 <Route path=path!("/tracabilite") view=ui::audit::TrailPage ssr=SsrMode::Async/>
                 <Route path=path!("/bris-de-glace") view=ui::audit::BreakGlassPage ssr=SsrMode::Async/>
+                <Route path=path!("/administration/droits") view=ui::admin::RightsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

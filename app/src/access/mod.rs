@@ -502,3 +502,71 @@ pub async fn record_consent(
 ) -> Result<(), AppError> {
     server::record_consent(id, scope, decision, expressed_by, comment).await
 }
+
+// ---------------------------------------------------------------------------
+// The organisation's matrix, administered.
+
+/// One profession's row of the matrix: a level per section, in
+/// `Section::ALL` order ("aucun", "lecture", "ecriture").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixRow {
+    pub profession: Profession,
+    pub levels: Vec<String>,
+}
+
+/// Parses a level chosen in the administration page.
+pub fn parse_level(level: &str) -> Option<Permission> {
+    match level {
+        "aucun" => Some(Permission::NONE),
+        "lecture" => Some(Permission::READ),
+        "ecriture" => Some(Permission::WRITE),
+        _ => None,
+    }
+}
+
+/// The level name of a permission.
+pub fn level_of(p: Permission) -> &'static str {
+    match (p.read, p.write) {
+        (_, true) => "ecriture",
+        (true, false) => "lecture",
+        _ => "aucun",
+    }
+}
+
+/// The organisation's matrix (administrators).
+#[server(endpoint = "droits")]
+pub async fn get_matrix() -> Result<Vec<MatrixRow>, AppError> {
+    server::get_matrix().await
+}
+
+/// Sets one profession's row (administrators); one argument per section.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "droits_profession")]
+pub async fn set_profession_permissions(
+    profession: String,
+    identite: String,
+    projet: String,
+    transmissions: String,
+    agenda: String,
+    documents: String,
+    travail: String,
+    soins: String,
+    medical: String,
+    audit: String,
+) -> Result<(), AppError> {
+    server::set_profession_permissions(
+        profession,
+        [
+            identite,
+            projet,
+            transmissions,
+            agenda,
+            documents,
+            travail,
+            soins,
+            medical,
+            audit,
+        ],
+    )
+    .await
+}

@@ -23,6 +23,8 @@ pub enum Policy {
     BreakGlassReview,
     /// Searching the whole trail: DPO, direction.
     AuditSearch,
+    /// Administering the organisation's matrix: administrators.
+    Administration,
 }
 
 /// Every server function, by path.
@@ -64,6 +66,8 @@ pub const POLICIES: &[(&str, Policy)] = &[
     ("/api/bris_de_glace_liste", Policy::BreakGlassReview),
     ("/api/bris_de_glace_examen", Policy::BreakGlassReview),
     ("/api/tracabilite", Policy::AuditSearch),
+    ("/api/droits", Policy::Administration),
+    ("/api/droits_profession", Policy::Administration),
 ];
 
 /// The declared policy of a path.

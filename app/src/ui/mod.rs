@@ -1,6 +1,7 @@
 //! The tablet shell and what every page shares: the signed-in person, the
 //! header, error notices, the not-found page.
 
+pub mod admin;
 pub mod audit;
 pub mod family;
 pub mod login;
@@ -85,10 +86,12 @@ fn UserBadge(user: CurrentUser) -> impl IntoView {
     lock_when_idle(user.session_idle_minutes);
     let reviews = user.reviews_break_glass();
     let searches = user.searches_audit();
+    let administers = user.profession == Some(crate::organisation::Profession::Administrateur);
     view! {
         <nav class="admin-links" aria-label="Encadrement">
             {reviews.then(|| view! { <A href="/bris-de-glace">"Bris de glace"</A> })}
             {searches.then(|| view! { <A href="/tracabilite">"Traçabilité"</A> })}
+            {administers.then(|| view! { <A href="/administration/droits">"Droits"</A> })}
         </nav>
         <div class="user-badge">
             <div class="user-text">

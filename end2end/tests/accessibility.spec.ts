@@ -49,6 +49,16 @@ test("accès refusé avec le formulaire de bris de glace, traçabilité et exame
   await expectNoViolations(page);
 });
 
+test("page d'administration des droits", async ({ page }) => {
+  await signedIn(page, "admin");
+  await page.goto("/administration/droits");
+  await expect(page.getByRole("heading", { name: "Droits d’accès par profession" })).toBeVisible();
+  await expectNoViolations(page);
+  // The shipped matrix keeps the médical section closed to éducateurs.
+  await expect(page.locator("#educateur-medical")).toHaveValue("aucun");
+  await expect(page.locator("#medecin-medical")).toHaveValue("ecriture");
+});
+
 test("les cibles tactiles font au moins 44 pixels", async ({ page }) => {
   await signIn(page, "educateur");
   await expect(page.getByTestId("usager-list")).toBeVisible();

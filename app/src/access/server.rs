@@ -45,16 +45,14 @@ impl Access {
         append(
             &mut tx,
             &AuditEvent {
-                organisation_id: self.principal.organisation_id,
-                account_id: self.principal.account_id,
-                profession: self.principal.profession.map(|p| p.code().to_string()),
-                usager_id: Some(self.usager_id),
-                section: self.section.code().to_string(),
-                action: self.action.code().to_string(),
                 object_id,
-                allowed: true,
                 break_glass: self.break_glass,
-                request_id: request_id(),
+                ..AuditEvent::by(
+                    &self.principal,
+                    Some(self.usager_id),
+                    self.section.code(),
+                    self.action.code(),
+                )
             },
         )
         .await
@@ -86,15 +84,8 @@ pub async fn authorize(
             .await
             .context("acquiring a connection for authorization")
             .map_err(db_error)?;
-        let exists = sqlx::query_scalar!(
-            r#"SELECT EXISTS (SELECT 1 FROM usager WHERE id = $1 AND organisation_id = $2) AS "exists!""#,
-            usager_id,
-            principal.organisation_id
-        )
-        .fetch_one(&mut *conn)
-        .await
-        .context("checking the usager exists")
-        .map_err(db_error)?;
+        let exists =
+            usager_in_organisation(&mut conn, principal.organisation_id, usager_id).await?;
         if exists {
             decide(&mut conn, principal, usager_id, section, action)
                 .await
@@ -121,16 +112,8 @@ pub async fn authorize(
             append(
                 &mut tx,
                 &AuditEvent {
-                    organisation_id: principal.organisation_id,
-                    account_id: principal.account_id,
-                    profession: principal.profession.map(|p| p.code().to_string()),
-                    usager_id: Some(usager_id),
-                    section: section.code().to_string(),
-                    action: action.code().to_string(),
-                    object_id: None,
                     allowed: false,
-                    break_glass: false,
-                    request_id: request_id(),
+                    ..AuditEvent::by(principal, Some(usager_id), section.code(), action.code())
                 },
             )
             .await
@@ -142,6 +125,23 @@ pub async fn authorize(
             Err(AppError::Forbidden)
         }
     }
+}
+
+/// Whether the usager belongs to the organisation.
+async fn usager_in_organisation(
+    conn: &mut PgConnection,
+    organisation_id: Uuid,
+    usager_id: Uuid,
+) -> Result<bool, AppError> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM usager WHERE id = $1 AND organisation_id = $2) AS "exists!""#,
+        usager_id,
+        organisation_id
+    )
+    .fetch_one(conn)
+    .await
+    .context("checking the usager belongs to the organisation")
+    .map_err(db_error)
 }
 
 /// The rule itself: `Some(break_glass)` when allowed, `None` when refused.
@@ -211,6 +211,30 @@ pub struct AuditEvent {
     pub allowed: bool,
     pub break_glass: bool,
     pub request_id: String,
+}
+
+impl AuditEvent {
+    /// An allowed access of `principal`, without object or emergency flag;
+    /// adjust the rest with struct update syntax.
+    pub fn by(
+        principal: &Principal,
+        usager_id: Option<Uuid>,
+        section: &str,
+        action: &str,
+    ) -> AuditEvent {
+        AuditEvent {
+            organisation_id: principal.organisation_id,
+            account_id: principal.account_id,
+            profession: principal.profession.map(|p| p.code().to_string()),
+            usager_id,
+            section: section.to_string(),
+            action: action.to_string(),
+            object_id: None,
+            allowed: true,
+            break_glass: false,
+            request_id: request_id(),
+        }
+    }
 }
 
 /// The chain's first link.
@@ -346,15 +370,7 @@ pub(crate) async fn request_break_glass(id: Uuid, reason: String) -> Result<Stri
         .await
         .context("starting a bris de glace")
         .map_err(db_error)?;
-    let exists = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM usager WHERE id = $1 AND organisation_id = $2) AS "exists!""#,
-        id,
-        principal.organisation_id
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .context("checking the usager exists")
-    .map_err(db_error)?;
+    let exists = usager_in_organisation(&mut tx, principal.organisation_id, id).await?;
     if !exists {
         return Err(AppError::Forbidden);
     }
@@ -376,16 +392,8 @@ pub(crate) async fn request_break_glass(id: Uuid, reason: String) -> Result<Stri
     append(
         &mut tx,
         &AuditEvent {
-            organisation_id: principal.organisation_id,
-            account_id: principal.account_id,
-            profession: principal.profession.map(|p| p.code().to_string()),
-            usager_id: Some(id),
-            section: "bris_de_glace".to_string(),
-            action: "write".to_string(),
-            object_id: None,
-            allowed: true,
             break_glass: true,
-            request_id: request_id(),
+            ..AuditEvent::by(&principal, Some(id), "bris_de_glace", "write")
         },
     )
     .await
@@ -824,16 +832,8 @@ pub(crate) async fn set_profession_permissions(
     append(
         &mut tx,
         &AuditEvent {
-            organisation_id: principal.organisation_id,
-            account_id: principal.account_id,
-            profession: principal.profession.map(|p| p.code().to_string()),
-            usager_id: None,
-            section: "droits".to_string(),
-            action: "write".to_string(),
             object_id: Some(format!("{}:{summary}", profession.code())),
-            allowed: true,
-            break_glass: false,
-            request_id: request_id(),
+            ..AuditEvent::by(&principal, None, "droits", "write")
         },
     )
     .await

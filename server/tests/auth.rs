@@ -182,7 +182,7 @@ async fn the_session_cookie_is_http_only_and_same_site_strict(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_password_is_never_logged_or_stored_in_clear(pool: PgPool) {
+async fn the_password_is_stored_only_as_an_argon2id_hash(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.login("educateur").await;
     let hash: String =

@@ -230,10 +230,7 @@ async fn the_authorization_matrix_holds_for_every_case(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn every_record_access_leaves_one_chained_event_and_the_chain_verifies(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
     app.login("educateur").await;
     for _ in 0..3 {
         let (status, _) = app.call("usager", &[("id", &lucas.to_string())]).await;
@@ -266,10 +263,7 @@ async fn every_record_access_leaves_one_chained_event_and_the_chain_verifies(poo
 #[sqlx::test(migrations = "../migrations")]
 async fn the_audit_trail_is_append_only_and_tampering_is_detected(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
     app.login("educateur").await;
     for _ in 0..3 {
         app.call("usager", &[("id", &lucas.to_string())]).await;
@@ -313,10 +307,7 @@ async fn the_audit_trail_is_append_only_and_tampering_is_detected(pool: PgPool) 
 #[sqlx::test(migrations = "../migrations")]
 async fn removing_the_last_events_is_detected(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
     app.login("educateur").await;
     for _ in 0..2 {
         app.call("usager", &[("id", &lucas.to_string())]).await;

@@ -32,10 +32,7 @@ async fn bench_audit(pool: PgPool) {
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    let lucas: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
     let event = AuditEvent {
         organisation_id: org,
         account_id: account,

@@ -6,14 +6,9 @@ use helpers::spawn_app;
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 async fn lucas(pool: &PgPool) -> String {
-    let id: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    id.to_string()
+    helpers::usager_named(pool, "Lucas").await.to_string()
 }
 
 const REASON: &str = "Chute grave, le SAMU demande ses traitements";

@@ -6,15 +6,11 @@ use helpers::{names, spawn_app};
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_opposition_to_family_sharing_takes_effect_at_once_and_history_is_kept(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
     let lucas = lucas.to_string();
     let family = app.other_device();
     family.login("famille.moreau").await;
@@ -57,10 +53,7 @@ async fn an_opposition_to_family_sharing_takes_effect_at_once_and_history_is_kep
 #[sqlx::test(migrations = "../migrations")]
 async fn recording_a_consent_needs_the_write_right_and_valid_choices(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
     let lucas = lucas.to_string();
     // An éducateur reads the administrative file but does not write it.
     app.login("educateur").await;

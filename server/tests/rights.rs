@@ -6,7 +6,6 @@ use helpers::spawn_app;
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 fn row<'a>(profession: &'a str, soins: &'a str, medical: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -26,10 +25,7 @@ fn row<'a>(profession: &'a str, soins: &'a str, medical: &'a str) -> Vec<(&'a st
 #[sqlx::test(migrations = "../migrations")]
 async fn an_administrator_changes_a_profession_and_it_applies_at_once(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas: Uuid = sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = 'Lucas'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
     let workshop = app.other_device();
     workshop.login("moniteur.atelier").await;
     let (_, record) = workshop.call("usager", &[("id", &lucas.to_string())]).await;

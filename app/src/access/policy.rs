@@ -69,11 +69,3 @@ pub const POLICIES: &[(&str, Policy)] = &[
     ("/api/droits", Policy::Administration),
     ("/api/droits_profession", Policy::Administration),
 ];
-
-/// The declared policy of a path.
-pub fn policy_of(path: &str) -> Option<Policy> {
-    POLICIES
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, policy)| *policy)
-}

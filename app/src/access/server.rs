@@ -598,22 +598,40 @@ pub(crate) async fn review_break_glass(id: Uuid, comment: String) -> Result<(), 
     }
     let comment = Some(comment.trim().to_string()).filter(|c| !c.is_empty());
     let state = AppState::get()?;
-    let done = sqlx::query!(
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .context("starting a bris de glace review")
+        .map_err(db_error)?;
+    let usager_id = sqlx::query_scalar!(
         r#"UPDATE break_glass SET reviewed_by = $3, reviewed_at = now(), review_comment = $4
-           WHERE id = $1 AND organisation_id = $2 AND reviewed_at IS NULL"#,
+           WHERE id = $1 AND organisation_id = $2 AND reviewed_at IS NULL
+           RETURNING usager_id"#,
         id,
         principal.organisation_id,
         principal.account_id,
         comment
     )
-    .execute(&state.pool)
+    .fetch_optional(&mut *tx)
     .await
     .context("reviewing a bris de glace")
+    .map_err(db_error)?
+    .ok_or(AppError::Conflict)?;
+    // The review is traced with the review itself.
+    append(
+        &mut tx,
+        &AuditEvent {
+            object_id: Some(id.to_string()),
+            ..AuditEvent::by(&principal, Some(usager_id), "bris_de_glace", "write")
+        },
+    )
+    .await
     .map_err(db_error)?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::Conflict);
-    }
-    Ok(())
+    tx.commit()
+        .await
+        .context("committing a bris de glace review")
+        .map_err(db_error)
 }
 
 // ---------------------------------------------------------------------------

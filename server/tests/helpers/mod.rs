@@ -97,6 +97,15 @@ pub async fn call_with(
     (status, value)
 }
 
+/// The id of the demo usager with this first name.
+pub async fn usager_named(pool: &PgPool, first_name: &str) -> uuid::Uuid {
+    sqlx::query_scalar("SELECT id FROM usager WHERE used_first_name = $1")
+        .bind(first_name)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 /// The display names in a "Mes usagers" answer, sorted.
 pub fn names(list: &Value) -> Vec<String> {
     let mut names: Vec<String> = list

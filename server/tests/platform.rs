@@ -106,7 +106,13 @@ fn the_embedded_postgres_is_created_reused_and_stopped() {
     use server::embedded_pg::EmbeddedPostgres;
     let root = std::env::temp_dir().join(format!("parcours-pg-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&root).unwrap();
-    let port = 55000 + (std::process::id() % 1000) as u16;
+    // A port the system just gave out as free (a fixed or derived number can
+    // collide with the ephemeral ports of live connections).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
 
     let first = EmbeddedPostgres::ensure_running(&root, port).expect("created and started");
     assert!(first.started_here());

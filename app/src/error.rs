@@ -36,6 +36,11 @@ pub enum AppError {
     /// Someone else changed the same thing first.
     #[error("conflict")]
     Conflict,
+    /// The edit was based on an older version of the thing: someone saved
+    /// in between. Nothing was written; `current_version` is the one to
+    /// reload and edit.
+    #[error("stale version")]
+    Stale { current_version: i32 },
     /// A dependency (the database) is unreachable; retrying later may work.
     #[error("unavailable")]
     Unavailable,
@@ -58,7 +63,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Invalid { .. } => 422,
-            AppError::Conflict => 409,
+            AppError::Conflict | AppError::Stale { .. } => 409,
             AppError::Unavailable => 503,
             AppError::Internal { .. } | AppError::Transport { .. } => 500,
         }
@@ -89,6 +94,11 @@ impl AppError {
                  Rechargez la page pour voir la version actuelle."
                     .to_string()
             }
+            AppError::Stale { current_version } => format!(
+                "Quelqu’un d’autre a enregistré une modification entre-temps (version {current_version}). \
+                 Vos changements n’ont pas été enregistrés : la version actuelle est affichée, \
+                 reportez-y vos modifications."
+            ),
             AppError::Unavailable => {
                 "Le service est momentanément indisponible. Réessayez dans un instant.".to_string()
             }
@@ -145,6 +155,7 @@ mod tests {
             AppError::NotFound,
             AppError::invalid("login", "L’identifiant est obligatoire."),
             AppError::Conflict,
+            AppError::Stale { current_version: 3 },
             AppError::Unavailable,
             AppError::Internal {
                 request_id: "abc".into(),

@@ -5,14 +5,20 @@
 #![recursion_limit = "256"]
 
 pub mod access;
+pub mod agenda;
 pub mod auth;
+pub mod document;
 pub mod error;
 pub mod organisation;
+pub mod serafin;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod time;
+pub mod transmission;
+pub mod travail;
 pub mod ui;
 pub mod usager;
+pub mod validate;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};

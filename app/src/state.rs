@@ -88,3 +88,15 @@ pub fn db_error(err: anyhow::Error) -> AppError {
         internal(err)
     }
 }
+
+impl AppState {
+    /// Starts a transaction on the pool.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, AppError> {
+        use anyhow::Context as _;
+        self.pool
+            .begin()
+            .await
+            .context("starting a transaction")
+            .map_err(db_error)
+    }
+}

@@ -31,6 +31,31 @@ pub fn hour_minute(t: DateTime<Utc>) -> String {
     t.with_timezone(&Paris).format("%H:%M").to_string()
 }
 
+/// Midnight in Paris at the start of `d`, as an instant.
+pub fn paris_midnight(d: NaiveDate) -> DateTime<Utc> {
+    at_paris(d, chrono::NaiveTime::MIN)
+}
+
+/// A Paris wall-clock time on a date, as an instant (the earlier one when
+/// the clock goes back, the next valid one when it jumps forward).
+pub fn at_paris(d: NaiveDate, t: chrono::NaiveTime) -> DateTime<Utc> {
+    use chrono::TimeZone as _;
+    let naive = d.and_time(t);
+    match Paris.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(x) | chrono::LocalResult::Ambiguous(x, _) => x.with_timezone(&Utc),
+        chrono::LocalResult::None => Paris
+            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+            .earliest()
+            .map(|x| x.with_timezone(&Utc))
+            .unwrap_or_else(|| Utc.from_utc_datetime(&naive)),
+    }
+}
+
+/// The Monday of the week of `d`.
+pub fn monday_of(d: NaiveDate) -> NaiveDate {
+    d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64)
+}
+
 /// Age in whole years on `on`.
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     let mut years = on.year() - birth.year();

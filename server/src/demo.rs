@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use app::access::{default_permission, Section};
 use app::auth::server::hash_password;
 use app::organisation::{EtablissementKind, Finess, Profession};
+use app::usager::identity::{normalise_trait, Nir, TrustStatus, INS_OIDS};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
@@ -302,23 +303,38 @@ async fn load(tx: &mut Transaction<'_, Postgres>) -> Result<()> {
             1 + (i as i32 * 5) % 12,
             1 + (i as i32 * 11) % 28,
         );
+        let identity = demo_identity(i, first, last, year, month, day);
         sqlx::query!(
-            "INSERT INTO usager (id, organisation_id, used_first_name, used_last_name, birth_date)
-             VALUES ($1, $2, $3, $4, make_date($5, $6, $7))",
+            "INSERT INTO usager (id, organisation_id, used_first_name, used_last_name, birth_date,
+                                 birth_last_name, birth_first_names, sex, birthplace_insee, identity_status,
+                                 identity_doubtful, ins_matricule, ins_oid, address, phone)
+             VALUES ($1, $2, $3, $4, make_date($5, $6, $7), $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
             id,
             org,
             first,
             last,
             year,
             month,
-            day
+            day,
+            identity.birth_last_name,
+            identity.birth_first_names,
+            identity.sex,
+            identity.birthplace,
+            identity.status.code(),
+            identity.doubtful,
+            identity.matricule,
+            identity.matricule.as_ref().map(|_| INS_OIDS[0].0),
+            format!("{} rue des Tilleuls, 61000 Alençon", 1 + i * 3),
+            format!("02 33 {:02} {:02} {:02}", 10 + i, (i * 7) % 100, (i * 13) % 100)
         )
         .execute(&mut **tx)
         .await?;
         for (e, u, started_ago, ended_ago) in accompagnements(i) {
             sqlx::query!(
-                "INSERT INTO accompagnement (id, organisation_id, usager_id, etablissement_id, unit_id, start_date, end_date)
-                 VALUES ($1, $2, $3, $4, $5, paris_today() - $6::int, paris_today() - $7::int)",
+                "INSERT INTO accompagnement (id, organisation_id, usager_id, etablissement_id, unit_id, start_date, end_date,
+                                             exit_mode)
+                 VALUES ($1, $2, $3, $4, $5, paris_today() - $6::int, paris_today() - $7::int,
+                         CASE WHEN $7::int IS NULL THEN NULL ELSE 'fin_de_prise_en_charge' END)",
                 Uuid::new_v4(),
                 org,
                 id,
@@ -366,7 +382,55 @@ async fn load(tx: &mut Transaction<'_, Postgres>) -> Result<()> {
             .await?;
         }
     }
+    crate::demo_record::load(tx, org, &usagers).await?;
     Ok(())
+}
+
+/// The INS identity of demo usager `i`: every trust status is represented,
+/// a quarter of them qualified (with a matricule whose key is right).
+struct DemoIdentity {
+    birth_last_name: String,
+    birth_first_names: String,
+    sex: &'static str,
+    birthplace: &'static str,
+    status: TrustStatus,
+    doubtful: bool,
+    matricule: Option<String>,
+}
+
+const FEMALE: [&str; 19] = [
+    "Emma", "Léa", "Chloé", "Manon", "Camille", "Inès", "Sarah", "Zoé", "Lina", "Jade", "Lou",
+    "Alice", "Rose", "Anna", "Hélène", "Eva", "Margaux", "Juliette", "Mila",
+];
+
+fn demo_identity(i: usize, first: &str, last: &str, year: i32, month: i32, day: i32) -> DemoIdentity {
+    const PLACES: [&str; 6] = ["61001", "14118", "75056", "76540", "72181", "61006"];
+    let _ = day;
+    let sex = if FEMALE.contains(&first) || first == "Agathe" { "F" } else { "M" };
+    let birthplace = PLACES[i % PLACES.len()];
+    let status = [TrustStatus::Qual, TrustStatus::Vali, TrustStatus::Prov, TrustStatus::Recup][i % 4];
+    let second = ["Marie", "Jean", "Louise", "Pierre"][i % 4];
+    let matricule = (status == TrustStatus::Qual).then(|| {
+        let first13 = format!(
+            "{}{:02}{:02}{}{:03}",
+            if sex == "F" { 2 } else { 1 },
+            year % 100,
+            month,
+            birthplace,
+            100 + i
+        );
+        Nir::with_key(&first13).as_str().to_string()
+    });
+    DemoIdentity {
+        birth_last_name: normalise_trait(last).unwrap_or_else(|_| last.to_uppercase()),
+        birth_first_names: normalise_trait(&format!("{first} {second}"))
+            .unwrap_or_else(|_| first.to_uppercase()),
+        sex,
+        birthplace,
+        status,
+        doubtful: i == 2,
+        matricule,
+    }
 }
 
 /// Copies the shipped permission matrix to a new organisation.

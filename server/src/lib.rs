@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod config;
 pub mod demo;
+pub mod demo_record;
+pub mod download;
 pub mod embedded_pg;
 pub mod service_worker;
 pub mod startup;

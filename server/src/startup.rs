@@ -169,6 +169,7 @@ pub fn router(
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/sw.js", get(move || async move { sw.response() }))
+        .route("/documents/{id}", get(crate::download::document))
         .nest_service(
             "/pkg",
             ServiceBuilder::new()

@@ -11,7 +11,9 @@ pub enum Policy {
     Public,
     /// Any signed-in person, about their own session.
     SignedIn,
-    /// A staff member, listing their own perimeter.
+    /// A staff member, listing their own perimeter (lists over several
+    /// usagers also check the section in the matrix and trace one read per
+    /// usager shown).
     StaffList,
     /// A family account, listing its own links.
     FamilyList,
@@ -62,6 +64,142 @@ pub const POLICIES: &[(&str, Policy)] = &[
             action: Action::Write,
         },
     ),
+    (
+        "/api/identite",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/identite_modifier",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/dossier_administratif",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/contact_ajouter",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/protection_ajouter",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/accompagnement_admettre",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/accompagnement_terminer",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/transmission",
+        Policy::Record {
+            section: Section::Transmissions,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/transmission_corriger",
+        Policy::Record {
+            section: Section::Transmissions,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/transmissions",
+        Policy::Record {
+            section: Section::Transmissions,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/transmission_historique",
+        Policy::Record {
+            section: Section::Transmissions,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/agenda",
+        Policy::Record {
+            section: Section::Agenda,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/agenda_ajouter",
+        Policy::Record {
+            section: Section::Agenda,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/absence",
+        Policy::Record {
+            section: Section::Agenda,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/documents",
+        Policy::Record {
+            section: Section::Documents,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/document_depot",
+        Policy::Record {
+            section: Section::Documents,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/travail",
+        Policy::Record {
+            section: Section::Travail,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/travail_modifier",
+        Policy::Record {
+            section: Section::Travail,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/travail_observation",
+        Policy::Record {
+            section: Section::Travail,
+            action: Action::Write,
+        },
+    ),
+    ("/api/cahier_de_liaison", Policy::StaffList),
+    ("/api/agenda_unite", Policy::StaffList),
+    ("/api/documents_echeances", Policy::StaffList),
     ("/api/bris_de_glace", Policy::BreakGlassRequest),
     ("/api/bris_de_glace_liste", Policy::BreakGlassReview),
     ("/api/bris_de_glace_examen", Policy::BreakGlassReview),

@@ -863,3 +863,101 @@ pub(crate) async fn set_profession_permissions(
     tracing::warn!(profession = profession.code(), %summary, "matrice des droits modifiée");
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// The usual opening of a record server function.
+
+/// What a record server function holds once its access is allowed.
+pub struct Entry {
+    pub state: AppState,
+    pub principal: Principal,
+    pub access: Access,
+}
+
+/// Signed-in caller, state, and the authorization of `action` on `section`
+/// of the usager's record, in one line.
+pub async fn enter(usager_id: Uuid, section: Section, action: Action) -> Result<Entry, AppError> {
+    let principal = crate::auth::server::require_principal().await?;
+    let state = AppState::get()?;
+    let access = authorize(&state, &principal, usager_id, section, action).await?;
+    Ok(Entry {
+        state,
+        principal,
+        access,
+    })
+}
+
+/// Whether the principal may also do `action` on `section` (to show or hide
+/// a form); no audit event, the page's own read is the one traced.
+pub async fn may(
+    conn: &mut PgConnection,
+    principal: &Principal,
+    usager_id: Uuid,
+    section: Section,
+    action: Action,
+) -> Result<bool, AppError> {
+    Ok(decide(conn, principal, usager_id, section, action)
+        .await
+        .map_err(db_error)?
+        .is_some())
+}
+
+/// Traces the reads of a list that shows several usagers' records (the
+/// cahier de liaison, the documents expiring): one event per usager shown.
+pub async fn append_list_reads(
+    conn: &mut PgConnection,
+    principal: &Principal,
+    usager_ids: impl IntoIterator<Item = Uuid>,
+    section: Section,
+    object: &str,
+) -> Result<(), AppError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for id in usager_ids {
+        if seen.insert(id) {
+            append(
+                conn,
+                &AuditEvent {
+                    object_id: Some(object.to_string()),
+                    ..AuditEvent::by(principal, Some(id), section.code(), Action::Read.code())
+                },
+            )
+            .await
+            .map_err(db_error)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the organisation's matrix lets the principal's profession do
+/// `action` on `section` at all (for lists over the whole perimeter).
+pub async fn profession_may(
+    conn: &mut PgConnection,
+    principal: &Principal,
+    section: Section,
+    action: Action,
+) -> Result<bool, AppError> {
+    let (AccountKind::Staff, Some(profession)) = (principal.kind, principal.profession) else {
+        return Ok(false);
+    };
+    if section == Section::Medical && !may_hold_medical(profession) {
+        return Ok(false);
+    }
+    let p = sqlx::query!(
+        r#"SELECT can_read, can_write FROM section_permission
+           WHERE organisation_id = $1 AND profession = $2 AND section = $3"#,
+        principal.organisation_id,
+        profession.code(),
+        section.code()
+    )
+    .fetch_optional(conn)
+    .await
+    .context("reading the permission matrix")
+    .map_err(db_error)?;
+    Ok(p.is_some_and(|p| {
+        Permission {
+            read: p.can_read,
+            write: p.can_write,
+        }
+        .allows(action)
+    }))
+}

@@ -6,6 +6,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod administrative;
+pub mod identity;
+#[cfg(feature = "ssr")]
+mod identity_server;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -65,13 +69,13 @@ pub fn fold(s: &str) -> String {
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn nfd(s: &str) -> String {
+pub(crate) fn nfd(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     s.nfd().collect()
 }
 
 #[cfg(feature = "hydrate")]
-fn nfd(s: &str) -> String {
+pub(crate) fn nfd(s: &str) -> String {
     js_sys::JsString::from(s).normalize("NFD").into()
 }
 
@@ -125,6 +129,23 @@ pub async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
 #[server(endpoint = "famille_usagers")]
 pub async fn family_usagers() -> Result<Vec<UsagerSummary>, AppError> {
     server::family_usagers().await
+}
+
+/// The identity (INS) of an usager; the matricule only when qualified.
+#[server(endpoint = "identite")]
+pub async fn get_identity(id: Uuid) -> Result<identity::IdentityView, AppError> {
+    identity_server::get_identity(id).await
+}
+
+/// Saves an identity edited from `version`. Someone else saved first:
+/// `Stale` with the current version, nothing written.
+#[server(endpoint = "identite_modifier")]
+pub async fn update_identity(
+    id: Uuid,
+    version: i32,
+    form: identity::IdentityForm,
+) -> Result<identity::IdentityView, AppError> {
+    identity_server::update_identity(id, version, form).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,221 @@
+//! Transmissions: the daily notes about an usager, the timeline of one
+//! person and the unit's cahier de liaison of the day.
+//!
+//! A note is never silently changed: a correction writes a new version and
+//! keeps the previous ones readable. Every write carries a key chosen by
+//! the client (the note's id, or the correction's `request_key`), so a
+//! double tap or a retry after a dropped connection finds the first write
+//! instead of repeating it.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+mod server;
+
+/// The longest note accepted, in characters.
+pub const MAX_BODY: usize = 10_000;
+/// The longest part of a DAR note.
+pub const MAX_DAR: usize = 4_000;
+
+/// What a note is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Category {
+    Educatif,
+    VieQuotidienne,
+    Soin,
+    Travail,
+    SantePsychique,
+    Incident,
+    Famille,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::VieQuotidienne,
+        Category::Educatif,
+        Category::Soin,
+        Category::Travail,
+        Category::SantePsychique,
+        Category::Incident,
+        Category::Famille,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::Educatif => "educatif",
+            Category::VieQuotidienne => "vie_quotidienne",
+            Category::Soin => "soin",
+            Category::Travail => "travail",
+            Category::SantePsychique => "sante_psychique",
+            Category::Incident => "incident",
+            Category::Famille => "famille",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Educatif => "Éducatif",
+            Category::VieQuotidienne => "Vie quotidienne",
+            Category::Soin => "Soin",
+            Category::Travail => "Travail",
+            Category::SantePsychique => "Santé psychique",
+            Category::Incident => "Incident",
+            Category::Famille => "Famille",
+        }
+    }
+}
+
+/// A note as typed. `id` is chosen by the client when the entry starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransmissionInput {
+    pub id: Uuid,
+    pub category: String,
+    pub body: String,
+    #[serde(default)]
+    pub dar_donnees: String,
+    #[serde(default)]
+    pub dar_actions: String,
+    #[serde(default)]
+    pub dar_resultats: String,
+    #[serde(default)]
+    pub important: bool,
+    #[serde(default)]
+    pub shared_family: bool,
+}
+
+/// Données, actions, résultats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dar {
+    pub donnees: Option<String>,
+    pub actions: Option<String>,
+    pub resultats: Option<String>,
+}
+
+/// A note as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransmissionView {
+    pub id: Uuid,
+    pub usager_id: Uuid,
+    /// "Prénom NOM" of the usager (for the cahier de liaison).
+    pub usager: String,
+    pub unit: Option<String>,
+    pub author: String,
+    /// "23/11/2026 à 14:05".
+    pub written_at: String,
+    pub category: Category,
+    pub body: String,
+    pub dar: Option<Dar>,
+    pub important: bool,
+    pub shared_family: bool,
+    pub version: i32,
+    /// "corrigée le … par …" when `version` > 1.
+    pub corrected: Option<String>,
+}
+
+/// One version of a note, for its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    pub version: i32,
+    pub author: String,
+    pub written_at: String,
+    pub category: Category,
+    pub body: String,
+    pub dar: Option<Dar>,
+    pub important: bool,
+    pub shared_family: bool,
+    pub correction_reason: Option<String>,
+}
+
+/// Filters of the timeline; empty strings mean "all".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineFilter {
+    #[serde(default)]
+    pub category: String,
+    /// An author's account id.
+    #[serde(default)]
+    pub author: String,
+    /// `AAAA-MM-JJ`, Paris dates, inclusive.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub important_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub notes: Vec<TransmissionView>,
+    /// The authors who wrote about this usager, for the filter: (id, name).
+    pub authors: Vec<(Uuid, String)>,
+    pub can_write: bool,
+    /// More notes match than were sent (the most recent are shown).
+    pub truncated: bool,
+}
+
+/// The cahier de liaison of one day for the caller's units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cahier {
+    /// "lundi 23 novembre 2026".
+    pub day: String,
+    /// ISO date of the day shown, and of the days before and after.
+    pub date: String,
+    pub previous: String,
+    pub next: Option<String>,
+    pub notes: Vec<TransmissionView>,
+}
+
+/// How many notes the timeline sends at most.
+pub const TIMELINE_LIMIT: i64 = 200;
+
+/// Writes a note about the usager `id`. Idempotent on `input.id`.
+#[server(endpoint = "transmission")]
+pub async fn write_transmission(
+    id: Uuid,
+    input: TransmissionInput,
+) -> Result<TransmissionView, AppError> {
+    server::write(id, input).await
+}
+
+/// Corrects a note: a new version, based on `version` (else `Stale`).
+/// Idempotent on `request_key`.
+#[server(endpoint = "transmission_corriger")]
+pub async fn correct_transmission(
+    id: Uuid,
+    transmission_id: Uuid,
+    version: i32,
+    request_key: Uuid,
+    input: TransmissionInput,
+    reason: String,
+) -> Result<TransmissionView, AppError> {
+    server::correct(id, transmission_id, version, request_key, input, reason).await
+}
+
+/// The notes about the usager, most recent first.
+#[server(endpoint = "transmissions")]
+pub async fn list_transmissions(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppError> {
+    server::timeline(id, filter).await
+}
+
+/// Every version of one note, the latest first.
+#[server(endpoint = "transmission_historique")]
+pub async fn transmission_history(
+    id: Uuid,
+    transmission_id: Uuid,
+) -> Result<Vec<VersionView>, AppError> {
+    server::history(id, transmission_id).await
+}
+
+/// The cahier de liaison of a day (`AAAA-MM-JJ`, empty for today) for the
+/// usagers of the caller's units.
+#[server(endpoint = "cahier_de_liaison")]
+pub async fn get_cahier(date: String) -> Result<Cahier, AppError> {
+    server::cahier(date).await
+}

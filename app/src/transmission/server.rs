@@ -1,0 +1,442 @@
+use super::*;
+use crate::access::server::{append_list_reads, enter, may, profession_may};
+use crate::access::{Action, Section};
+use crate::auth::server::require_principal;
+use crate::state::{db_error, AppState};
+use crate::{time, validate};
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+/// A note parsed into what the database accepts.
+struct Parsed {
+    category: Category,
+    body: String,
+    donnees: Option<String>,
+    actions: Option<String>,
+    resultats: Option<String>,
+    important: bool,
+    shared_family: bool,
+}
+
+fn parse(input: &TransmissionInput) -> Result<Parsed, AppError> {
+    let category = Category::parse(&input.category)
+        .ok_or_else(|| AppError::invalid("category", "Choisissez la catégorie de la note."))?;
+    Ok(Parsed {
+        category,
+        body: validate::required("body", "Note", &input.body, MAX_BODY)?,
+        donnees: validate::optional("dar_donnees", "Données", &input.dar_donnees, MAX_DAR)?,
+        actions: validate::optional("dar_actions", "Actions", &input.dar_actions, MAX_DAR)?,
+        resultats: validate::optional("dar_resultats", "Résultats", &input.dar_resultats, MAX_DAR)?,
+        important: input.important,
+        shared_family: input.shared_family,
+    })
+}
+
+fn dar(d: Option<String>, a: Option<String>, r: Option<String>) -> Option<Dar> {
+    (d.is_some() || a.is_some() || r.is_some()).then_some(Dar {
+        donnees: d,
+        actions: a,
+        resultats: r,
+    })
+}
+
+/// One note with its usager and author, as the lists show it.
+async fn view(conn: &mut PgConnection, id: Uuid) -> Result<TransmissionView, AppError> {
+    list(conn, &[id])
+        .await?
+        .pop()
+        .ok_or_else(|| crate::state::internal(anyhow::anyhow!("transmission {id} vanished")))
+}
+
+pub async fn write(id: Uuid, input: TransmissionInput) -> Result<TransmissionView, AppError> {
+    let e = enter(id, Section::Transmissions, Action::Write).await?;
+    let p = parse(&input)?;
+    let mut tx = e.state.begin().await?;
+    let inserted = sqlx::query_scalar!(
+        r#"INSERT INTO transmission (id, organisation_id, usager_id, author_id, category, body, dar_donnees,
+                                     dar_actions, dar_resultats, important, shared_family)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           ON CONFLICT (id) DO NOTHING
+           RETURNING written_at AS "written_at: DateTime<Utc>""#,
+        input.id,
+        e.principal.organisation_id,
+        id,
+        e.principal.account_id,
+        p.category.code(),
+        p.body,
+        p.donnees,
+        p.actions,
+        p.resultats,
+        p.important,
+        p.shared_family
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .context("writing a transmission")
+    .map_err(db_error)?;
+    match inserted {
+        Some(written_at) => {
+            sqlx::query!(
+                r#"INSERT INTO transmission_version (transmission_id, version, request_key, organisation_id,
+                       author_id, written_at, category, body, dar_donnees, dar_actions, dar_resultats,
+                       important, shared_family)
+                   VALUES ($1, 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
+                input.id,
+                e.principal.organisation_id,
+                e.principal.account_id,
+                written_at as _,
+                p.category.code(),
+                p.body,
+                p.donnees,
+                p.actions,
+                p.resultats,
+                p.important,
+                p.shared_family
+            )
+            .execute(&mut *tx)
+            .await
+            .context("writing the first version of a transmission")
+            .map_err(db_error)?;
+        }
+        None => {
+            // A retry: the same author about the same usager finds their note.
+            let same = sqlx::query_scalar!(
+                r#"SELECT (usager_id = $2 AND author_id = $3) AS "same!" FROM transmission WHERE id = $1"#,
+                input.id,
+                id,
+                e.principal.account_id
+            )
+            .fetch_one(&mut *tx)
+            .await
+            .context("checking a retried transmission")
+            .map_err(db_error)?;
+            if !same {
+                return Err(AppError::Conflict);
+            }
+        }
+    }
+    let v = view(&mut tx, input.id).await?;
+    e.access.commit(tx, Some(input.id.to_string())).await?;
+    Ok(v)
+}
+
+pub async fn correct(
+    id: Uuid,
+    transmission_id: Uuid,
+    version: i32,
+    request_key: Uuid,
+    input: TransmissionInput,
+    reason: String,
+) -> Result<TransmissionView, AppError> {
+    let e = enter(id, Section::Transmissions, Action::Write).await?;
+    let p = parse(&input)?;
+    let reason = validate::required("reason", "Motif de la correction", &reason, 500)?;
+    let mut tx = e.state.begin().await?;
+    let replayed = sqlx::query_scalar!(
+        r#"SELECT transmission_id FROM transmission_version WHERE request_key = $1"#,
+        request_key
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .context("looking for a replayed correction")
+    .map_err(db_error)?;
+    if let Some(found) = replayed {
+        if found != transmission_id {
+            return Err(AppError::Conflict);
+        }
+        let v = view(&mut tx, transmission_id).await?;
+        e.access.commit(tx, Some(transmission_id.to_string())).await?;
+        return Ok(v);
+    }
+    let current = sqlx::query!(
+        r#"SELECT version, author_id FROM transmission WHERE id = $1 AND usager_id = $2 FOR UPDATE"#,
+        transmission_id,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .context("locking a transmission")
+    .map_err(db_error)?
+    .ok_or(AppError::NotFound)?;
+    if current.version != version {
+        return Err(AppError::Stale {
+            current_version: current.version,
+        });
+    }
+    let next = version + 1;
+    let corrected_at = sqlx::query_scalar!(
+        r#"INSERT INTO transmission_version (transmission_id, version, request_key, organisation_id, author_id,
+               category, body, dar_donnees, dar_actions, dar_resultats, important, shared_family, correction_reason)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+           RETURNING written_at AS "at: DateTime<Utc>""#,
+        transmission_id,
+        next,
+        request_key,
+        e.principal.organisation_id,
+        e.principal.account_id,
+        p.category.code(),
+        p.body,
+        p.donnees,
+        p.actions,
+        p.resultats,
+        p.important,
+        p.shared_family,
+        reason
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .context("writing a correction")
+    .map_err(db_error)?;
+    sqlx::query!(
+        r#"UPDATE transmission SET category = $2, body = $3, dar_donnees = $4, dar_actions = $5,
+                  dar_resultats = $6, important = $7, shared_family = $8, version = $9, corrected_at = $10
+           WHERE id = $1"#,
+        transmission_id,
+        p.category.code(),
+        p.body,
+        p.donnees,
+        p.actions,
+        p.resultats,
+        p.important,
+        p.shared_family,
+        next,
+        corrected_at as _
+    )
+    .execute(&mut *tx)
+    .await
+    .context("updating the current version of a transmission")
+    .map_err(db_error)?;
+    let v = view(&mut tx, transmission_id).await?;
+    e.access.commit(tx, Some(transmission_id.to_string())).await?;
+    Ok(v)
+}
+
+pub async fn timeline(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppError> {
+    let e = enter(id, Section::Transmissions, Action::Read).await?;
+    let category = match filter.category.as_str() {
+        "" => None,
+        c => Some(
+            Category::parse(c)
+                .ok_or_else(|| AppError::invalid("category", "Catégorie inconnue."))?
+                .code(),
+        ),
+    };
+    let author = match filter.author.as_str() {
+        "" => None,
+        a => Some(
+            Uuid::parse_str(a).map_err(|_| AppError::invalid("author", "Auteur inconnu."))?,
+        ),
+    };
+    let from = validate::optional_date("from", "Du", &filter.from)?.map(time::paris_midnight);
+    let to = validate::optional_date("to", "Au", &filter.to)?
+        .and_then(|d| d.succ_opt())
+        .map(time::paris_midnight);
+    if let (Some(f), Some(t)) = (from, to) {
+        if t <= f {
+            return Err(AppError::invalid(
+                "to",
+                "La fin de la période précède son début.",
+            ));
+        }
+    }
+    let mut tx = e.state.begin().await?;
+    let ids = sqlx::query_scalar!(
+        r#"SELECT id FROM transmission
+           WHERE usager_id = $1
+             AND ($2::text IS NULL OR category = $2)
+             AND ($3::uuid IS NULL OR author_id = $3)
+             AND ($4::timestamptz IS NULL OR written_at >= $4)
+             AND ($5::timestamptz IS NULL OR written_at < $5)
+             AND (NOT $6 OR important)
+           ORDER BY written_at DESC
+           LIMIT $7"#,
+        id,
+        category,
+        author,
+        from as _,
+        to as _,
+        filter.important_only,
+        TIMELINE_LIMIT + 1
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .context("listing transmissions")
+    .map_err(db_error)?;
+    let truncated = ids.len() as i64 > TIMELINE_LIMIT;
+    let notes = list(&mut tx, &ids[..ids.len().min(TIMELINE_LIMIT as usize)]).await?;
+    let authors = sqlx::query!(
+        r#"SELECT DISTINCT a.id, a.first_name || ' ' || a.last_name AS "name!"
+           FROM account a WHERE a.id IN (SELECT DISTINCT author_id FROM transmission WHERE usager_id = $1)
+           ORDER BY 2"#,
+        id
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .context("listing the authors of transmissions")
+    .map_err(db_error)?
+    .into_iter()
+    .map(|r| (r.id, r.name))
+    .collect();
+    let can_write = may(&mut tx, &e.principal, id, Section::Transmissions, Action::Write).await?;
+    e.access.commit(tx, Some("transmissions".into())).await?;
+    Ok(Timeline {
+        notes,
+        authors,
+        can_write,
+        truncated,
+    })
+}
+
+/// The notes of these ids, in this order, with the unit of the usager.
+async fn list(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<TransmissionView>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT t.id, t.usager_id, u.used_first_name || ' ' || upper(u.used_last_name) AS "usager!",
+                  a.first_name || ' ' || a.last_name AS "author!", t.written_at AS "written_at: DateTime<Utc>",
+                  t.category, t.body, t.dar_donnees, t.dar_actions, t.dar_resultats, t.important,
+                  t.shared_family, t.version, t.corrected_at AS "corrected_at: DateTime<Utc>",
+                  (SELECT ca.first_name || ' ' || ca.last_name FROM transmission_version v
+                   JOIN account ca ON ca.id = v.author_id
+                   WHERE v.transmission_id = t.id AND v.version = t.version) AS corrected_by
+           FROM unnest($1::uuid[]) WITH ORDINALITY AS k(id, n)
+           JOIN transmission t ON t.id = k.id
+           JOIN usager u ON u.id = t.usager_id JOIN account a ON a.id = t.author_id
+           ORDER BY k.n"#,
+        ids
+    )
+    .fetch_all(conn)
+    .await
+    .context("loading transmissions")
+    .map_err(db_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TransmissionView {
+            id: r.id,
+            usager_id: r.usager_id,
+            usager: r.usager,
+            unit: None,
+            author: r.author,
+            written_at: time::date_time(r.written_at),
+            category: Category::parse(&r.category).unwrap_or(Category::VieQuotidienne),
+            body: r.body,
+            dar: dar(r.dar_donnees, r.dar_actions, r.dar_resultats),
+            important: r.important,
+            shared_family: r.shared_family,
+            version: r.version,
+            corrected: r.corrected_at.map(|at| {
+                format!(
+                    "corrigée le {} par {}",
+                    time::date_time(at),
+                    r.corrected_by.unwrap_or_default()
+                )
+            }),
+        })
+        .collect())
+}
+
+pub async fn history(id: Uuid, transmission_id: Uuid) -> Result<Vec<VersionView>, AppError> {
+    let e = enter(id, Section::Transmissions, Action::Read).await?;
+    let mut tx = e.state.begin().await?;
+    let rows = sqlx::query!(
+        r#"SELECT v.version, a.first_name || ' ' || a.last_name AS "author!",
+                  v.written_at AS "written_at: DateTime<Utc>", v.category, v.body, v.dar_donnees,
+                  v.dar_actions, v.dar_resultats, v.important, v.shared_family, v.correction_reason
+           FROM transmission_version v JOIN transmission t ON t.id = v.transmission_id
+           JOIN account a ON a.id = v.author_id
+           WHERE v.transmission_id = $1 AND t.usager_id = $2
+           ORDER BY v.version DESC"#,
+        transmission_id,
+        id
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .context("loading the versions of a transmission")
+    .map_err(db_error)?;
+    if rows.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    e.access.commit(tx, Some(transmission_id.to_string())).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| VersionView {
+            version: r.version,
+            author: r.author,
+            written_at: time::date_time(r.written_at),
+            category: Category::parse(&r.category).unwrap_or(Category::VieQuotidienne),
+            body: r.body,
+            dar: dar(r.dar_donnees, r.dar_actions, r.dar_resultats),
+            important: r.important,
+            shared_family: r.shared_family,
+            correction_reason: r.correction_reason,
+        })
+        .collect())
+}
+
+pub async fn cahier(date: String) -> Result<Cahier, AppError> {
+    let principal = require_principal().await?;
+    let state = AppState::get()?;
+    let today = time::today_paris();
+    let day = match date.trim() {
+        "" => today,
+        d => validate::date("date", "Jour", d)?,
+    };
+    let mut tx = state.begin().await?;
+    if !profession_may(&mut tx, &principal, Section::Transmissions, Action::Read).await? {
+        return Err(AppError::Forbidden);
+    }
+    let start = time::paris_midnight(day);
+    let end = time::paris_midnight(day.succ_opt().unwrap_or(day));
+    let rows = sqlx::query!(
+        r#"SELECT t.id, (SELECT COALESCE(un.name, e.name) FROM accompagnement ac
+                         JOIN etablissement e ON e.id = ac.etablissement_id
+                         LEFT JOIN unit un ON un.id = ac.unit_id
+                         JOIN staff_assignment s ON s.etablissement_id = ac.etablissement_id
+                              AND (s.unit_id IS NULL OR s.unit_id = ac.unit_id)
+                         WHERE ac.usager_id = t.usager_id AND s.account_id = $2
+                           AND ac.start_date <= paris_today() AND (ac.end_date IS NULL OR ac.end_date >= paris_today())
+                           AND s.start_date <= paris_today() AND (s.end_date IS NULL OR s.end_date >= paris_today())
+                         ORDER BY 1 LIMIT 1) AS unit
+           FROM transmission t
+           WHERE t.organisation_id = $1 AND t.written_at >= $3 AND t.written_at < $4
+           ORDER BY t.written_at DESC"#,
+        principal.organisation_id,
+        principal.account_id,
+        start as _,
+        end as _
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .context("listing the cahier de liaison")
+    .map_err(db_error)?;
+    // Only the usagers of the caller's units: a note whose usager has no unit
+    // in common with the caller is not theirs to read.
+    let (ids, units): (Vec<Uuid>, Vec<Option<String>>) = rows
+        .into_iter()
+        .filter(|r| r.unit.is_some())
+        .map(|r| (r.id, r.unit))
+        .unzip();
+    let mut notes = list(&mut tx, &ids).await?;
+    for (n, u) in notes.iter_mut().zip(units) {
+        n.unit = u;
+    }
+    let shown: Vec<Uuid> = notes.iter().map(|n| n.usager_id).collect();
+    append_list_reads(
+        &mut tx,
+        &principal,
+        shown,
+        Section::Transmissions,
+        "cahier_de_liaison",
+    )
+    .await?;
+    tx.commit()
+        .await
+        .context("committing the cahier de liaison reads")
+        .map_err(db_error)?;
+    Ok(Cahier {
+        day: time::long_date(day),
+        date: day.to_string(),
+        previous: day.pred_opt().unwrap_or(day).to_string(),
+        next: (day < today).then(|| day.succ_opt().unwrap_or(day).to_string()),
+        notes,
+    })
+}

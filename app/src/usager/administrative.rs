@@ -1,0 +1,592 @@
+//! The administrative file around the identity: contacts, protection
+//! measures, external professionals, référents, and the accompaniments
+//! (admission, transfer, end).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The role of a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactRole {
+    Famille,
+    PersonneAPrevenir,
+    PersonneDeConfiance,
+}
+
+impl ContactRole {
+    pub const ALL: [ContactRole; 3] = [
+        ContactRole::Famille,
+        ContactRole::PersonneAPrevenir,
+        ContactRole::PersonneDeConfiance,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            ContactRole::Famille => "famille",
+            ContactRole::PersonneAPrevenir => "personne_a_prevenir",
+            ContactRole::PersonneDeConfiance => "personne_de_confiance",
+        }
+    }
+    pub fn parse(code: &str) -> Option<ContactRole> {
+        ContactRole::ALL.into_iter().find(|r| r.code() == code)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ContactRole::Famille => "Famille",
+            ContactRole::PersonneAPrevenir => "Personne à prévenir",
+            ContactRole::PersonneDeConfiance => "Personne de confiance",
+        }
+    }
+}
+
+/// Kinds of legal protection.
+pub const PROTECTION_KINDS: [(&str, &str); 5] = [
+    ("tutelle", "Tutelle"),
+    ("curatelle", "Curatelle simple"),
+    ("curatelle_renforcee", "Curatelle renforcée"),
+    ("sauvegarde_justice", "Sauvegarde de justice"),
+    ("habilitation_familiale", "Habilitation familiale"),
+];
+
+/// How an accompaniment begins.
+pub const ENTRY_MODES: [(&str, &str); 4] = [
+    ("admission", "Admission"),
+    ("transfert", "Transfert"),
+    ("orientation_mdph", "Orientation CDAPH"),
+    ("accueil_temporaire", "Accueil temporaire"),
+];
+
+/// How an accompaniment ends.
+pub const EXIT_MODES: [(&str, &str); 7] = [
+    ("fin_de_prise_en_charge", "Fin de prise en charge"),
+    ("transfert", "Transfert"),
+    ("reorientation", "Réorientation"),
+    ("hospitalisation_longue", "Hospitalisation de longue durée"),
+    ("deces", "Décès"),
+    ("demenagement", "Déménagement"),
+    ("autre", "Autre"),
+];
+
+pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> String {
+    table
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| l.to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactView {
+    pub role: ContactRole,
+    pub name: String,
+    pub relationship: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub call_order: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProtectionView {
+    pub kind: String,
+    pub mandataire: String,
+    pub phone: Option<String>,
+    /// "depuis le 01/02/2020" or "du … au …".
+    pub period: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfessionalView {
+    pub role: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub medecin_traitant: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferentView {
+    pub etablissement: String,
+    pub name: String,
+    pub since: String,
+}
+
+/// One accompaniment, with what can be done on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccompagnementLine {
+    pub id: Uuid,
+    pub etablissement: String,
+    pub unit: Option<String>,
+    pub period: String,
+    pub entry_mode: String,
+    pub exit_mode: Option<String>,
+    pub current: bool,
+}
+
+/// A place an usager can be admitted or transferred to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub etablissement_id: Uuid,
+    pub unit_id: Option<Uuid>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdministrativeFile {
+    pub contacts: Vec<ContactView>,
+    pub protections: Vec<ProtectionView>,
+    pub professionals: Vec<ProfessionalView>,
+    pub referents: Vec<ReferentView>,
+    pub accompagnements: Vec<AccompagnementLine>,
+    /// Where the caller may admit or transfer (empty when they may not write).
+    pub places: Vec<Place>,
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactForm {
+    pub role: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub relationship: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProtectionForm {
+    pub kind: String,
+    pub mandataire: String,
+    pub phone: String,
+    pub start_date: String,
+    pub end_date: String,
+}
+
+/// The administrative file of an usager.
+#[server(endpoint = "dossier_administratif")]
+pub async fn get_administrative(id: Uuid) -> Result<AdministrativeFile, AppError> {
+    server::administrative(id).await
+}
+
+/// Adds a contact (called last in the order).
+#[server(endpoint = "contact_ajouter")]
+pub async fn add_contact(id: Uuid, form: ContactForm) -> Result<(), AppError> {
+    server::add_contact(id, form).await
+}
+
+/// Adds a measure of legal protection.
+#[server(endpoint = "protection_ajouter")]
+pub async fn add_protection(id: Uuid, form: ProtectionForm) -> Result<(), AppError> {
+    server::add_protection(id, form).await
+}
+
+/// Admits the usager in an établissement (and unit), from a date.
+#[server(endpoint = "accompagnement_admettre")]
+pub async fn admit(
+    id: Uuid,
+    place: String,
+    start_date: String,
+    entry_mode: String,
+) -> Result<Uuid, AppError> {
+    server::admit(id, place, start_date, entry_mode).await
+}
+
+/// Ends an accompaniment; with `transfer_to`, opens the next one the day
+/// after, in the same transaction.
+#[server(endpoint = "accompagnement_terminer")]
+pub async fn end_accompaniment(
+    id: Uuid,
+    accompagnement_id: Uuid,
+    end_date: String,
+    exit_mode: String,
+    #[server(default)] transfer_to: String,
+) -> Result<(), AppError> {
+    server::end_accompaniment(id, accompagnement_id, end_date, exit_mode, transfer_to).await
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::access::server::{enter, may};
+    use crate::access::{organisation_wide_admin, Action, Section};
+    use crate::state::db_error;
+    use crate::time;
+    use crate::validate;
+    use anyhow::Context as _;
+    use chrono::NaiveDate;
+
+    fn period(start: NaiveDate, end: Option<NaiveDate>) -> String {
+        match end {
+            Some(end) => format!("du {} au {}", time::short_date(start), time::short_date(end)),
+            None => format!("depuis le {}", time::short_date(start)),
+        }
+    }
+
+    pub async fn administrative(id: Uuid) -> Result<AdministrativeFile, AppError> {
+        let e = enter(id, Section::Identite, Action::Read).await?;
+        let today = time::today_paris();
+        let mut tx = e.state.begin().await?;
+        let contacts = sqlx::query!(
+            r#"SELECT role, first_name || ' ' || upper(last_name) AS "name!", relationship, phone, email, call_order
+               FROM contact WHERE usager_id = $1 ORDER BY call_order, last_name"#,
+            id
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .context("loading contacts")
+        .map_err(db_error)?
+        .into_iter()
+        .filter_map(|r| {
+            Some(ContactView {
+                role: ContactRole::parse(&r.role)?,
+                name: r.name,
+                relationship: r.relationship,
+                phone: r.phone,
+                email: r.email,
+                call_order: r.call_order,
+            })
+        })
+        .collect();
+        let protections = sqlx::query!(
+            r#"SELECT kind, mandataire, mandataire_phone, start_date AS "start_date: NaiveDate",
+                      end_date AS "end_date: NaiveDate"
+               FROM protection_measure WHERE usager_id = $1 ORDER BY start_date DESC"#,
+            id
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .context("loading protection measures")
+        .map_err(db_error)?
+        .into_iter()
+        .map(|r| ProtectionView {
+            kind: label_of(&PROTECTION_KINDS, &r.kind),
+            mandataire: r.mandataire,
+            phone: r.mandataire_phone,
+            period: period(r.start_date, r.end_date),
+            current: r.start_date <= today && r.end_date.is_none_or(|d| d >= today),
+        })
+        .collect();
+        let professionals = sqlx::query!(
+            r#"SELECT role, name, phone, medecin_traitant FROM external_professional
+               WHERE usager_id = $1 ORDER BY medecin_traitant DESC, role"#,
+            id
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .context("loading external professionals")
+        .map_err(db_error)?
+        .into_iter()
+        .map(|r| ProfessionalView {
+            role: r.role,
+            name: r.name,
+            phone: r.phone,
+            medecin_traitant: r.medecin_traitant,
+        })
+        .collect();
+        let referents = sqlx::query!(
+            r#"SELECT e.name AS etablissement, a.first_name || ' ' || a.last_name AS "name!",
+                      r.since AS "since: NaiveDate"
+               FROM referent r JOIN etablissement e ON e.id = r.etablissement_id
+               JOIN account a ON a.id = r.account_id
+               WHERE r.usager_id = $1 ORDER BY e.name"#,
+            id
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .context("loading référents")
+        .map_err(db_error)?
+        .into_iter()
+        .map(|r| ReferentView {
+            etablissement: r.etablissement,
+            name: r.name,
+            since: time::short_date(r.since),
+        })
+        .collect();
+        let accompagnements = sqlx::query!(
+            r#"SELECT a.id, e.name AS etablissement, un.name AS "unit?", a.start_date AS "start_date: NaiveDate",
+                      a.end_date AS "end_date: NaiveDate", a.entry_mode, a.exit_mode
+               FROM accompagnement a JOIN etablissement e ON e.id = a.etablissement_id
+               LEFT JOIN unit un ON un.id = a.unit_id
+               WHERE a.usager_id = $1
+               ORDER BY (a.end_date IS NULL) DESC, a.start_date DESC"#,
+            id
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .context("loading accompaniments")
+        .map_err(db_error)?
+        .into_iter()
+        .map(|a| AccompagnementLine {
+            id: a.id,
+            etablissement: a.etablissement,
+            unit: a.unit,
+            period: period(a.start_date, a.end_date),
+            entry_mode: label_of(&ENTRY_MODES, &a.entry_mode),
+            exit_mode: a.exit_mode.map(|m| label_of(&EXIT_MODES, &m)),
+            current: a.start_date <= today && a.end_date.is_none_or(|d| d >= today),
+        })
+        .collect();
+        let can_edit = may(&mut tx, &e.principal, id, Section::Identite, Action::Write).await?;
+        let places = if can_edit {
+            places_of(&mut tx, &e.principal).await?
+        } else {
+            vec![]
+        };
+        e.access.commit(tx, Some("administratif".into())).await?;
+        Ok(AdministrativeFile {
+            contacts,
+            protections,
+            professionals,
+            referents,
+            accompagnements,
+            places,
+            can_edit,
+        })
+    }
+
+    /// Where the caller may admit: the units of the établissements they are
+    /// assigned to (all of the organisation for direction and administrators).
+    async fn places_of(
+        conn: &mut sqlx::PgConnection,
+        principal: &crate::auth::server::Principal,
+    ) -> Result<Vec<Place>, AppError> {
+        let everywhere = principal.profession.is_some_and(organisation_wide_admin);
+        Ok(sqlx::query!(
+            r#"SELECT e.id AS etablissement_id, un.id AS unit_id, e.name || ' — ' || un.name AS "label!"
+               FROM unit un JOIN etablissement e ON e.id = un.etablissement_id
+               WHERE e.organisation_id = $1
+                 AND ($3 OR EXISTS (SELECT 1 FROM staff_assignment s
+                          WHERE s.account_id = $2 AND s.etablissement_id = e.id
+                            AND s.start_date <= paris_today()
+                            AND (s.end_date IS NULL OR s.end_date >= paris_today())))
+               ORDER BY e.name, un.name"#,
+            principal.organisation_id,
+            principal.account_id,
+            everywhere
+        )
+        .fetch_all(conn)
+        .await
+        .context("listing admission places")
+        .map_err(db_error)?
+        .into_iter()
+        .map(|r| Place {
+            etablissement_id: r.etablissement_id,
+            unit_id: Some(r.unit_id),
+            label: r.label,
+        })
+        .collect())
+    }
+
+    pub async fn add_contact(id: Uuid, form: ContactForm) -> Result<(), AppError> {
+        let e = enter(id, Section::Identite, Action::Write).await?;
+        let role = ContactRole::parse(&form.role)
+            .ok_or_else(|| AppError::invalid("role", "Choisissez le rôle du contact."))?;
+        let last_name = validate::required("last_name", "Nom", &form.last_name, 100)?;
+        let first_name = validate::required("first_name", "Prénom", &form.first_name, 100)?;
+        let relationship = validate::required("relationship", "Lien", &form.relationship, 100)?;
+        let phone = validate::optional("phone", "Téléphone", &form.phone, 40)?;
+        let email = validate::optional("email", "Courriel", &form.email, 200)?;
+        if email.as_deref().is_some_and(|m| !m.contains('@')) {
+            return Err(AppError::invalid("email", "Le courriel n’est pas valide."));
+        }
+        if phone.is_none() && email.is_none() {
+            return Err(AppError::invalid(
+                "phone",
+                "Indiquez au moins un téléphone ou un courriel pour joindre ce contact.",
+            ));
+        }
+        let mut tx = e.state.begin().await?;
+        let contact_id = Uuid::new_v4();
+        sqlx::query!(
+            r#"INSERT INTO contact (id, organisation_id, usager_id, role, last_name, first_name, relationship,
+                                    phone, email, call_order)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                       (SELECT COALESCE(max(call_order), 0) + 1 FROM contact WHERE usager_id = $3))"#,
+            contact_id,
+            e.principal.organisation_id,
+            id,
+            role.code(),
+            last_name,
+            first_name,
+            relationship,
+            phone,
+            email
+        )
+        .execute(&mut *tx)
+        .await
+        .context("adding a contact")
+        .map_err(db_error)?;
+        e.access.commit(tx, Some(contact_id.to_string())).await
+    }
+
+    pub async fn add_protection(id: Uuid, form: ProtectionForm) -> Result<(), AppError> {
+        let e = enter(id, Section::Identite, Action::Write).await?;
+        if !PROTECTION_KINDS.iter().any(|(c, _)| *c == form.kind) {
+            return Err(AppError::invalid("kind", "Choisissez la mesure de protection."));
+        }
+        let mandataire = validate::required("mandataire", "Mandataire", &form.mandataire, 200)?;
+        let phone = validate::optional("phone", "Téléphone", &form.phone, 40)?;
+        let start = validate::date("start_date", "Début", &form.start_date)?;
+        let end = validate::optional_date("end_date", "Fin", &form.end_date)?;
+        if end.is_some_and(|end| end < start) {
+            return Err(AppError::invalid(
+                "end_date",
+                "La fin de la mesure ne peut pas précéder son début.",
+            ));
+        }
+        let mut tx = e.state.begin().await?;
+        let pid = Uuid::new_v4();
+        sqlx::query!(
+            r#"INSERT INTO protection_measure (id, organisation_id, usager_id, kind, mandataire, mandataire_phone,
+                                               start_date, end_date)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+            pid,
+            e.principal.organisation_id,
+            id,
+            form.kind,
+            mandataire,
+            phone,
+            start as _,
+            end as _
+        )
+        .execute(&mut *tx)
+        .await
+        .context("adding a protection measure")
+        .map_err(db_error)?;
+        e.access.commit(tx, Some(pid.to_string())).await
+    }
+
+    /// `place` is `etablissement_id/unit_id`, as the form's options carry it.
+    async fn parse_place(
+        conn: &mut sqlx::PgConnection,
+        principal: &crate::auth::server::Principal,
+        place: &str,
+    ) -> Result<Place, AppError> {
+        let places = places_of(conn, principal).await?;
+        places
+            .into_iter()
+            .find(|p| place_code(p) == place)
+            .ok_or_else(|| AppError::invalid("place", "Choisissez un établissement et une unité."))
+    }
+
+    pub async fn admit(
+        id: Uuid,
+        place: String,
+        start_date: String,
+        entry_mode: String,
+    ) -> Result<Uuid, AppError> {
+        let e = enter(id, Section::Identite, Action::Write).await?;
+        let start = validate::date("start_date", "Date d’entrée", &start_date)?;
+        if !ENTRY_MODES.iter().any(|(c, _)| *c == entry_mode) {
+            return Err(AppError::invalid("entry_mode", "Choisissez le mode d’entrée."));
+        }
+        let mut tx = e.state.begin().await?;
+        let place = parse_place(&mut tx, &e.principal, &place).await?;
+        let new_id = open(&mut tx, &e.principal, id, &place, start, &entry_mode).await?;
+        e.access.commit(tx, Some(new_id.to_string())).await?;
+        Ok(new_id)
+    }
+
+    async fn open(
+        conn: &mut sqlx::PgConnection,
+        principal: &crate::auth::server::Principal,
+        usager_id: Uuid,
+        place: &Place,
+        start: NaiveDate,
+        entry_mode: &str,
+    ) -> Result<Uuid, AppError> {
+        let overlapping = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM accompagnement WHERE usager_id = $1 AND etablissement_id = $2
+                   AND (end_date IS NULL OR end_date >= $3)) AS "x!""#,
+            usager_id,
+            place.etablissement_id,
+            start as _
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .context("checking overlapping accompaniments")
+        .map_err(db_error)?;
+        if overlapping {
+            return Err(AppError::invalid(
+                "place",
+                "La personne est déjà accompagnée par cet établissement à cette date : terminez d’abord l’accompagnement en cours.",
+            ));
+        }
+        let new_id = Uuid::new_v4();
+        sqlx::query!(
+            r#"INSERT INTO accompagnement (id, organisation_id, usager_id, etablissement_id, unit_id, start_date, entry_mode)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
+            new_id,
+            principal.organisation_id,
+            usager_id,
+            place.etablissement_id,
+            place.unit_id,
+            start as _,
+            entry_mode
+        )
+        .execute(&mut *conn)
+        .await
+        .context("opening an accompaniment")
+        .map_err(db_error)?;
+        Ok(new_id)
+    }
+
+    pub async fn end_accompaniment(
+        id: Uuid,
+        accompagnement_id: Uuid,
+        end_date: String,
+        exit_mode: String,
+        transfer_to: String,
+    ) -> Result<(), AppError> {
+        let e = enter(id, Section::Identite, Action::Write).await?;
+        let end = validate::date("end_date", "Date de fin", &end_date)?;
+        if !EXIT_MODES.iter().any(|(c, _)| *c == exit_mode) {
+            return Err(AppError::invalid("exit_mode", "Choisissez le mode de sortie."));
+        }
+        let mut tx = e.state.begin().await?;
+        let start = sqlx::query_scalar!(
+            r#"SELECT start_date AS "start: NaiveDate" FROM accompagnement
+               WHERE id = $1 AND usager_id = $2 AND end_date IS NULL FOR UPDATE"#,
+            accompagnement_id,
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .context("loading the accompaniment to end")
+        .map_err(db_error)?
+        .ok_or(AppError::Conflict)?;
+        if end < start {
+            return Err(AppError::invalid(
+                "end_date",
+                &format!(
+                    "L’accompagnement ne peut pas se terminer avant d’avoir commencé (le {}).",
+                    time::short_date(start)
+                ),
+            ));
+        }
+        sqlx::query!(
+            "UPDATE accompagnement SET end_date = $2, exit_mode = $3 WHERE id = $1",
+            accompagnement_id,
+            end as _,
+            exit_mode
+        )
+        .execute(&mut *tx)
+        .await
+        .context("ending an accompaniment")
+        .map_err(db_error)?;
+        if !transfer_to.is_empty() {
+            let place = parse_place(&mut tx, &e.principal, &transfer_to).await?;
+            let next = end.succ_opt().unwrap_or(end);
+            open(&mut tx, &e.principal, id, &place, next, "transfert").await?;
+        }
+        e.access.commit(tx, Some(accompagnement_id.to_string())).await
+    }
+}
+
+/// How a place travels in a form's `<option value>`.
+pub fn place_code(p: &Place) -> String {
+    match p.unit_id {
+        Some(u) => format!("{}/{}", p.etablissement_id, u),
+        None => p.etablissement_id.to_string(),
+    }
+}

@@ -1,0 +1,70 @@
+//! `GET /documents/{id}`: a document's bytes, through the same sign-in,
+//! authorization and audit trail as the server functions (a plain route,
+//! because a browser download is a navigation, not a server-function call).
+
+use crate::startup::ServerState;
+use app::document::server::{content_disposition, download};
+use app::error::AppError;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::provide_context;
+use leptos::reactive::{computed::ScopedFuture, owner::Owner};
+use uuid::Uuid;
+
+pub async fn document(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    request: Request<Body>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return refusal(AppError::NotFound);
+    };
+    let (parts, _) = request.into_parts();
+    let app_state = state.app.clone();
+    let owner = Owner::new();
+    let result = owner
+        .with(|| {
+            ScopedFuture::new(async move {
+                provide_context(parts);
+                provide_context(app_state);
+                download(id).await
+            })
+        })
+        .await;
+    match result {
+        Ok(d) => {
+            let disposition = HeaderValue::from_str(&content_disposition(&d.file_name))
+                .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+            let media_type = HeaderValue::from_str(&d.media_type)
+                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+            (
+                [
+                    (header::CONTENT_TYPE, media_type),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+                ],
+                d.bytes,
+            )
+                .into_response()
+        }
+        Err(e) => refusal(e),
+    }
+}
+
+/// The refusal as a short French page, with the error's status.
+fn refusal(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Document indisponible — Parcours</title></head>\
+         <body><h1>Document indisponible</h1><p>{}</p><p><a href=\"/usagers\">Retour à mes usagers</a></p></body></html>",
+        e.message_fr()
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
+        page,
+    )
+        .into_response()
+}

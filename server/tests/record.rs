@@ -1,0 +1,527 @@
+//! The shared record: identity (INS) rules, the administrative file,
+//! accompaniments, transmissions and their versions, agenda, documents and
+//! work, against PostgreSQL through the real HTTP server.
+
+mod helpers;
+
+use helpers::{spawn_app, usager_named, TestApp};
+use reqwest::StatusCode;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// The identity form of the usager as stored, with `changes` applied.
+async fn identity_form(app: &TestApp, id: Uuid, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let (status, v) = app.call("identite", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+    let mut form = vec![
+        ("id".to_string(), id.to_string()),
+        ("version".to_string(), v["version"].to_string()),
+        ("form[birth_last_name]".into(), s("birth_last_name")),
+        ("form[birth_first_names]".into(), s("birth_first_names")),
+        ("form[used_last_name]".into(), s("used_last_name")),
+        ("form[used_first_name]".into(), s("used_first_name")),
+        ("form[birth_date]".into(), s("birth_date")),
+        ("form[sex]".into(), s("sex")),
+        ("form[birthplace_insee]".into(), s("birthplace_insee")),
+        ("form[status]".into(), s("status").to_uppercase()),
+        ("form[matricule]".into(), s("matricule")),
+        ("form[oid]".into(), s("oid")),
+        ("form[address]".into(), s("address")),
+        ("form[phone]".into(), s("phone")),
+        ("form[reason]".into(), String::new()),
+    ];
+    for (k, val) in changes {
+        let key = format!("form[{k}]");
+        match form.iter_mut().find(|(f, _)| *f == key || f == k) {
+            Some(entry) => entry.1 = val.to_string(),
+            None => form.push((key, val.to_string())),
+        }
+    }
+    form
+}
+
+async fn save_identity(app: &TestApp, form: &[(String, String)]) -> (StatusCode, Value) {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call("identite_modifier", &pairs).await
+}
+
+/// A demo usager with this trust status, inside the educateur's perimeter.
+async fn usager_with_status(app: &TestApp, status: &str) -> Uuid {
+    sqlx::query_scalar(
+        "SELECT id FROM usager WHERE identity_status = $1 AND used_first_name IN
+           ('Lucas','Emma','Hugo','Léa','Nathan','Chloé','Théo') ORDER BY used_first_name LIMIT 1",
+    )
+    .bind(status)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+fn reason(v: &Value) -> String {
+    v["Invalid"]["reason"].as_str().unwrap_or_default().to_string()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_matricule_leaves_the_server_only_for_a_qualified_identity(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let qual = usager_with_status(&app, "QUAL").await;
+    let prov = usager_with_status(&app, "PROV").await;
+    let (_, q) = app.call("identite", &[("id", &qual.to_string())]).await;
+    assert_eq!(q["status"], "Qual");
+    assert_eq!(q["matricule"].as_str().map(str::len), Some(15));
+    sqlx::query("UPDATE usager SET ins_matricule = '188037512345655' WHERE id = $1")
+        .bind(prov)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, p) = app.call("identite", &[("id", &prov.to_string())]).await;
+    assert_eq!(p["status"], "Prov");
+    assert!(p["matricule"].is_null(), "{p}");
+    assert!(!p.to_string().contains("188037512345655"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn identity_edits_follow_the_rniv_rules(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("chef.service").await;
+    let prov = usager_with_status(&app, "PROV").await;
+    let qual = usager_with_status(&app, "QUAL").await;
+
+    // Invalid NIR key.
+    let form = identity_form(&app, prov, &[("matricule", "188037512345600")]).await;
+    let (status, v) = save_identity(&app, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reason(&v).contains("clé"), "{v}");
+    // Birth date in the future.
+    let form = identity_form(&app, prov, &[("birth_date", "2999-01-01")]).await;
+    let (status, v) = save_identity(&app, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reason(&v).contains("futur"), "{v}");
+    // QUAL without a matricule.
+    let form = identity_form(&app, prov, &[("status", "QUAL"), ("matricule", "")]).await;
+    let (status, v) = save_identity(&app, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reason(&v).contains("matricule"), "{v}");
+    // DOUT only with PROV.
+    let form = identity_form(&app, qual, &[("doubtful", "true")]).await;
+    let (status, _) = save_identity(&app, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Traits are normalised; HTML in a free field is kept as text.
+    let form = identity_form(
+        &app,
+        prov,
+        &[("birth_last_name", "lefèvre-d’arcy"), ("address", "<script>alert(1)</script>")],
+    )
+    .await;
+    let (status, v) = save_identity(&app, &form).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["birth_last_name"], "LEFEVRE-D'ARCY");
+    assert_eq!(v["address"], "<script>alert(1)</script>");
+    let page = app
+        .client
+        .get(app.url(&format!("/usagers/{prov}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("<script>alert(1)"), "rendered escaped");
+
+    // A strict trait of a qualified identity changes: a reason is required,
+    // then the identity is demoted and the change recorded.
+    let form = identity_form(&app, qual, &[("birth_first_names", "JEAN PAUL")]).await;
+    let (status, v) = save_identity(&app, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reason(&v).contains("motif"), "{v}");
+    let form = identity_form(
+        &app,
+        qual,
+        &[("birth_first_names", "JEAN PAUL"), ("reason", "Erreur de saisie du prénom corrigée")],
+    )
+    .await;
+    let (status, v) = save_identity(&app, &form).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "Vali");
+    assert!(v["matricule"].is_null());
+    assert!(v["history"][0].as_str().unwrap().contains("QUAL → VALI"), "{v}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn concurrent_identity_edits_do_not_overwrite_each_other(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("chef.service").await;
+    let other = app.other_device();
+    other.login("assistant.social").await;
+    let id = usager_with_status(&app, "VALI").await;
+    let first = identity_form(&app, id, &[("phone", "01 00 00 00 01")]).await;
+    let second = identity_form(&other, id, &[("phone", "01 00 00 00 02")]).await;
+    let (status, _) = save_identity(&app, &first).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, v) = save_identity(&other, &second).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    let current = v["Stale"]["current_version"].as_i64().unwrap();
+    let (_, now) = app.call("identite", &[("id", &id.to_string())]).await;
+    assert_eq!(now["version"].as_i64(), Some(current));
+    assert_eq!(now["phone"], "01 00 00 00 01");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_accompaniment_cannot_end_before_it_starts_and_its_end_closes_the_team_access(
+    pool: sqlx::PgPool,
+) {
+    let app = spawn_app(pool).await;
+    app.login("chef.service").await;
+    let lucas = usager_named(&app.pool, "Lucas").await;
+    let (status, file) = app.call("dossier_administratif", &[("id", &lucas.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{file}");
+    assert!(!file["contacts"].as_array().unwrap().is_empty());
+    let foyer = file["accompagnements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["etablissement"] == "Foyer Les Glycines" && a["current"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, v) = app
+        .call(
+            "accompagnement_terminer",
+            &[("id", &lucas.to_string()), ("accompagnement_id", &foyer), ("end_date", "1990-01-01"), ("exit_mode", "reorientation")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reason(&v).contains("avant"), "{v}");
+
+    let educateur = app.other_device();
+    educateur.login("educateur").await;
+    let (status, _) = educateur.call("usager", &[("id", &lucas.to_string())]).await;
+    assert_eq!(status, StatusCode::OK);
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive().to_string();
+    let (status, v) = app
+        .call(
+            "accompagnement_terminer",
+            &[("id", &lucas.to_string()), ("accompagnement_id", &foyer), ("end_date", &yesterday), ("exit_mode", "reorientation")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (status, _) = educateur.call("usager", &[("id", &lucas.to_string())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the Foyer's team no longer sees him");
+}
+
+fn note(id: Uuid, usager: Uuid, body: &str) -> Vec<(String, String)> {
+    vec![
+        ("id".into(), usager.to_string()),
+        ("input[id]".into(), id.to_string()),
+        ("input[category]".into(), "vie_quotidienne".into()),
+        ("input[body]".into(), body.into()),
+        ("input[important]".into(), "true".into()),
+    ]
+}
+
+async fn post(app: &TestApp, endpoint: &str, form: &[(String, String)]) -> (StatusCode, Value) {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call(endpoint, &pairs).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_transmission_is_written_once_whatever_the_retries(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let lucas = usager_named(&app.pool, "Lucas").await;
+    let key = Uuid::new_v4();
+    let form = note(key, lucas, "Lucas a bien dormi. <b>gras</b>");
+    let (a, b) = tokio::join!(post(&app, "transmission", &form), post(&app, "transmission", &form));
+    assert_eq!((a.0, b.0), (StatusCode::OK, StatusCode::OK), "{a:?} {b:?}");
+    let (c, _) = post(&app, "transmission", &form).await;
+    assert_eq!(c, StatusCode::OK);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM transmission WHERE id = $1")
+        .bind(key)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM transmission_version WHERE transmission_id = $1")
+        .bind(key)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, 1);
+    // Stored as typed.
+    assert_eq!(a.1["body"], "Lucas a bien dormi. <b>gras</b>");
+
+    // Someone else reusing the key gets a conflict, not the note.
+    let other = app.other_device();
+    other.login("moniteur.educateur").await;
+    let emma = usager_named(&app.pool, "Emma").await;
+    let _ = emma;
+    let (status, _) = post(&app, "transmission", &note(key, usager_named(&app.pool, "Hugo").await, "x")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Too long, empty, unknown category.
+    let long = "a".repeat(100_000);
+    let (status, v) = post(&app, "transmission", &note(Uuid::new_v4(), lucas, &long)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reason(&v).contains("100000"), "{v}");
+    let (status, _) = post(&app, "transmission", &note(Uuid::new_v4(), lucas, "   ")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut bad = note(Uuid::new_v4(), lucas, "ok");
+    bad[2].1 = "astrologie".into();
+    let (status, _) = post(&app, "transmission", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_correction_is_a_new_version_and_the_old_one_stays_readable(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let lucas = usager_named(&app.pool, "Lucas").await;
+    let key = Uuid::new_v4();
+    let (status, _) = post(&app, "transmission", &note(key, lucas, "Première version")).await;
+    assert_eq!(status, StatusCode::OK);
+    let correction = |version: &str, request: Uuid, body: &str| {
+        vec![
+            ("id".to_string(), lucas.to_string()),
+            ("transmission_id".into(), key.to_string()),
+            ("version".into(), version.to_string()),
+            ("request_key".into(), request.to_string()),
+            ("input[id]".into(), key.to_string()),
+            ("input[category]".into(), "soin".into()),
+            ("input[body]".into(), body.to_string()),
+            ("reason".into(), "Catégorie erronée".into()),
+        ]
+    };
+    let request = Uuid::new_v4();
+    let (status, v) = post(&app, "transmission_corriger", &correction("1", request, "Deuxième version")).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["version"], 2);
+    // The same correction retried is not applied twice.
+    let (status, v) = post(&app, "transmission_corriger", &correction("1", request, "Deuxième version")).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["version"], 2);
+    // A correction based on an old version is refused with the current one.
+    let (status, v) = post(&app, "transmission_corriger", &correction("1", Uuid::new_v4(), "Autre")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(v["Stale"]["current_version"], 2);
+
+    let (status, h) = app
+        .call("transmission_historique", &[("id", &lucas.to_string()), ("transmission_id", &key.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let bodies: Vec<&str> = h.as_array().unwrap().iter().map(|v| v["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["Deuxième version", "Première version"]);
+    assert_eq!(h[0]["correction_reason"], "Catégorie erronée");
+
+    // The timeline shows the current version, filters apply.
+    let (_, t) = app
+        .call("transmissions", &[("id", &lucas.to_string()), ("filter[category]", "soin"), ("filter[important_only]", "false")])
+        .await;
+    let notes = t["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n["id"] == key.to_string() && n["corrected"].is_string()));
+    assert!(notes.iter().all(|n| n["category"] == "Soin"));
+    let (status, _) = app
+        .call("transmissions", &[("id", &lucas.to_string()), ("filter[from]", "2026-12-01"), ("filter[to]", "2026-01-01")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_cahier_de_liaison_shows_the_day_of_the_callers_units_only(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let lucas = usager_named(&app.pool, "Lucas").await;
+    let key = Uuid::new_v4();
+    post(&app, "transmission", &note(key, lucas, "Pour l’équipe du soir")).await;
+    let (status, c) = app.call("cahier_de_liaison", &[("date", "")]).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert!(c["notes"].as_array().unwrap().iter().any(|n| n["id"] == key.to_string()));
+    // Another unit's educator does not see it.
+    let fam = app.other_device();
+    fam.login("educateur.fam").await;
+    let (_, c) = fam.call("cahier_de_liaison", &[("date", "")]).await;
+    assert!(!c["notes"].as_array().unwrap().iter().any(|n| n["id"] == key.to_string()));
+    // Every usager shown is traced.
+    let traced: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_event WHERE object_id = 'cahier_de_liaison' AND usager_id = $1",
+    )
+    .bind(lucas)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(traced >= 1);
+    // A secretary has no transmissions: refused.
+    let sec = app.other_device();
+    sec.login("secretaire").await;
+    let (status, _) = sec.call("cahier_de_liaison", &[("date", "")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn upload(app: &TestApp, usager: Uuid, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let form = reqwest::multipart::Form::new()
+        .text("id", usager.to_string())
+        .text("kind", "compte_rendu")
+        .text("title", "Compte rendu de consultation")
+        .text("valid_until", "")
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    let response = app
+        .client
+        .post(app.url("/api/document_depot"))
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn documents_round_trip_byte_for_byte_and_bad_files_are_refused(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("chef.service").await;
+    let lucas = usager_named(&app.pool, "Lucas").await;
+    let pdf = server::demo_record::PDFS[1].2.to_vec();
+    let (status, v) = upload(&app, lucas, "compte-rendu é.pdf", pdf.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let id = v.as_str().unwrap().to_string();
+    let response = app.client.get(app.url(&format!("/documents/{id}"))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert_eq!(response.bytes().await.unwrap().to_vec(), pdf);
+    let traced: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE object_id = $1")
+        .bind(&id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(traced, 2, "the upload and the download");
+
+    // An executable renamed .pdf.
+    let mut elf = b"\x7fELF\x02\x01\x01\x00".to_vec();
+    elf.extend(std::iter::repeat_n(0u8, 4096));
+    let (status, v) = upload(&app, lucas, "ordonnance.pdf", elf).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reason(&v).contains("ni un PDF"), "{v}");
+    // Over the size limit.
+    let mut big = pdf.clone();
+    big.resize(app::document::MAX_BYTES + 1, b' ');
+    let (status, v) = upload(&app, lucas, "gros.pdf", big).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reason(&v).contains("taille maximale"), "{v}");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM document WHERE usager_id = $1 AND kind = 'compte_rendu'")
+        .bind(lucas)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "nothing half-written");
+
+    // Outside the perimeter: refused and traced, for upload and download.
+    let fam = app.other_device();
+    fam.login("educateur.fam").await;
+    let response = fam.client.get(fam.url(&format!("/documents/{id}"))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.text().await.unwrap().contains("Accès refusé"));
+    let (status, _) = upload(&fam, lucas, "x.pdf", pdf.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let denied: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_event e JOIN account a ON a.id = e.account_id
+         WHERE a.login = 'educateur.fam' AND e.usager_id = $1 AND e.section = 'documents' AND NOT e.allowed",
+    )
+    .bind(lucas)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(denied, 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn expiring_documents_are_listed_for_the_perimeter(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("chef.service").await;
+    let (status, list) = app.call("documents_echeances", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let list = list.as_array().unwrap();
+    assert!(!list.is_empty());
+    assert!(list.iter().all(|d| d["expiring"] == true));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn agenda_events_and_absences(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let lucas = usager_named(&app.pool, "Lucas").await.to_string();
+    let event = |serafin: &str, end: &str| {
+        vec![
+            ("id".to_string(), lucas.clone()),
+            ("form[id]".into(), Uuid::new_v4().to_string()),
+            ("form[kind]".into(), "rendez_vous_medical".into()),
+            ("form[title]".into(), "Dentiste".into()),
+            ("form[date]".into(), "2026-11-25".into()),
+            ("form[start]".into(), "10:00".into()),
+            ("form[end]".into(), end.to_string()),
+            ("form[serafin_code]".into(), serafin.to_string()),
+        ]
+    };
+    let (status, v) = post(&app, "agenda_ajouter", &event("2.1.1.1", "11:00")).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (status, v) = post(&app, "agenda_ajouter", &event("9.9.9", "11:00")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reason(&v).contains("SERAFIN"), "{v}");
+    let (status, _) = post(&app, "agenda_ajouter", &event("", "09:00")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, week) = app.call("agenda", &[("id", &lucas), ("week_of", "2026-11-25")]).await;
+    let wednesday = &week["days"][2];
+    assert!(wednesday["events"].as_array().unwrap().iter().any(|e| e["title"] == "Dentiste" && e["hours"] == "10:00 – 11:00"));
+
+    let (status, _) = app
+        .call("absence", &[("id", &lucas), ("form[reason]", "hospitalisation"), ("form[start_date]", "2026-11-20"), ("form[end_date]", "2026-11-19")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let (status, _) = app
+        .call("absence", &[("id", &lucas), ("form[reason]", "hospitalisation"), ("form[start_date]", &today)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, week) = app.call("agenda", &[("id", &lucas), ("week_of", "")]).await;
+    assert!(week["today_status"].as_str().unwrap().contains("hospitalisation"), "{week}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_workshop_instructor_fills_the_work_sheet_without_seeing_care(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("moniteur.atelier").await;
+    let (_, mine) = app.call("mes_usagers", &[]).await;
+    let id = mine[0]["id"].as_str().unwrap().to_string();
+    let (status, t) = app.call("travail", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    let version = t["version"].to_string();
+    let save = |version: &str| {
+        vec![
+            ("id".to_string(), id.clone()),
+            ("version".into(), version.to_string()),
+            ("form[atelier]".into(), "Espaces verts".into()),
+            ("form[poste]".into(), "Taille de haies".into()),
+            ("form[schedule]".into(), "Lundi–jeudi".into()),
+            ("form[skills]".into(), "Autonome".into()),
+            ("form[training]".into(), "".into()),
+        ]
+    };
+    let (status, v) = post(&app, "travail_modifier", &save(&version)).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (status, _) = post(&app, "travail_modifier", &save(&version)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let key = Uuid::new_v4().to_string();
+    for _ in 0..2 {
+        let (status, _) = app.call("travail_observation", &[("id", &id), ("key", &key), ("body", "Très bonne semaine")]).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, t) = app.call("travail", &[("id", &id)]).await;
+    assert_eq!(t["observations"].as_array().unwrap().iter().filter(|o| o["body"] == "Très bonne semaine").count(), 1);
+    // No documents section for this profession.
+    let (status, _) = app.call("documents", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -80,7 +80,7 @@ ensure_test_tools() {
 
 build_release() {
   step "Compilation (release)"
-  cargo leptos build --release --precompress
+  cargo leptos build --release --precompress --split
 }
 
 # Prints the URL of the embedded PostgreSQL kept in $1 on port $2, starting it.

@@ -24,7 +24,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server. It sets the
@@ -75,6 +75,35 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+// Pages loaded on demand: their code is split out of the first download
+// (`cargo leptos build --split`) and fetched when the route is first used.
+macro_rules! lazy_page {
+    ($route:ident, $page:path, $doc:literal) => {
+        #[doc = $doc]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
+}
+lazy_page!(RecordRoute, ui::record::RecordPage, "Le dossier d’un usager.");
+lazy_page!(CahierRoute, ui::notes::CahierPage, "Le cahier de liaison.");
+lazy_page!(AgendaRoute, ui::agenda::UnitAgendaPage, "L’agenda des unités.");
+lazy_page!(ExpiringRoute, ui::documents::ExpiringPage, "Les documents à renouveler.");
+lazy_page!(FamilyRoute, ui::family::FamilyPage, "Les pages des familles.");
+lazy_page!(TrailRoute, ui::audit::TrailPage, "La recherche dans la traçabilité.");
+lazy_page!(BreakGlassRoute, ui::audit::BreakGlassPage, "L’examen des bris de glace.");
+lazy_page!(RightsRoute, ui::admin::RightsPage, "L’administration des droits.");
+
 /// The application: routes and the signed-in person shared by every page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -95,11 +124,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=ui::Home ssr=SsrMode::Async/>
                 <Route path=path!("/connexion") view=ui::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/usagers") view=ui::usagers::UsagersPage ssr=SsrMode::Async/>
-                <Route path=path!("/usagers/:id") view=ui::record::RecordPage ssr=SsrMode::Async/>
-                <Route path=path!("/famille") view=ui::family::FamilyPage ssr=SsrMode::Async/>
-                <Route path=path!("/tracabilite") view=ui::audit::TrailPage ssr=SsrMode::Async/>
-                <Route path=path!("/bris-de-glace") view=ui::audit::BreakGlassPage ssr=SsrMode::Async/>
-                <Route path=path!("/administration/droits") view=ui::admin::RightsPage ssr=SsrMode::Async/>
+                <Route path=path!("/usagers/:id") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/cahier") view={Lazy::<CahierRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/agenda") view={Lazy::<AgendaRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/documents/echeances") view={Lazy::<ExpiringRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/famille") view={Lazy::<FamilyRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/tracabilite") view={Lazy::<TrailRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bris-de-glace") view={Lazy::<BreakGlassRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/administration/droits") view={Lazy::<RightsRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

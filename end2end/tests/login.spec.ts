@@ -47,7 +47,7 @@ test("la fiche d'un usager s'ouvre depuis la liste, puis la déconnexion ramène
   await signIn(page, "educateur");
   await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Lucas MOREAU" })).toBeVisible();
-  await expect(page.getByText("ESAT Les Ateliers du Bocage")).toBeVisible();
+  await expect(page.locator(".record-head")).toContainText("ESAT Les Ateliers du Bocage");
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await expect(page).toHaveURL(/\/connexion/);
   await page.goto("/usagers");

@@ -2,10 +2,16 @@
 //! header, error notices, the not-found page.
 
 pub mod admin;
+pub mod agenda;
 pub mod audit;
+pub mod documents;
 pub mod family;
+pub mod identity;
 pub mod login;
+pub mod notes;
+pub mod outbox;
 pub mod record;
+pub mod travail;
 pub mod usagers;
 
 use crate::auth::{get_current_user, CurrentUser, Login, Logout};
@@ -37,6 +43,7 @@ pub fn provide_session() {
         logout,
         user,
     });
+    provide_context(outbox::OutboxChanged(RwSignal::new(0)));
 }
 
 /// The session context (always provided by `App`).
@@ -87,7 +94,18 @@ fn UserBadge(user: CurrentUser) -> impl IntoView {
     let reviews = user.reviews_break_glass();
     let searches = user.searches_audit();
     let administers = user.profession == Some(crate::organisation::Profession::Administrateur);
+    let staff = user.kind == crate::auth::AccountKind::Staff;
+    let account_id = user.account_id;
     view! {
+        {staff.then(|| view! {
+            <nav class="main-links" aria-label="Navigation principale">
+                <A href="/usagers">"Mes usagers"</A>
+                <A href="/cahier">"Cahier de liaison"</A>
+                <A href="/agenda">"Agenda"</A>
+                <A href="/documents/echeances">"Échéances"</A>
+            </nav>
+            <notes::PendingNotes account_id/>
+        })}
         <nav class="admin-links" aria-label="Encadrement">
             {reviews.then(|| view! { <A href="/bris-de-glace">"Bris de glace"</A> })}
             {searches.then(|| view! { <A href="/tracabilite">"Traçabilité"</A> })}

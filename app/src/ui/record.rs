@@ -1,6 +1,11 @@
 //! The record page of one usager: the sections the viewer may read, an
 //! emergency banner during a bris de glace, and who accessed the record.
 
+use super::agenda::AgendaSection;
+use super::documents::DocumentsSection;
+use super::identity::{AdministrativeSection, IdentitySection};
+use super::notes::TransmissionsSection;
+use super::travail::TravailSection;
 use super::{error_view, ErrorNotice, Layout};
 use crate::access::{
     get_consents, record_accesses, ConsentScope, RecordConsent, RequestBreakGlass, Section,
@@ -55,10 +60,24 @@ pub fn RecordPage() -> impl IntoView {
     }
 }
 
+/// Where each section lives on the page (None: its module is still to come).
+fn anchor(s: Section) -> Option<&'static str> {
+    match s {
+        Section::Identite => Some("#identite"),
+        Section::Transmissions => Some("#transmissions"),
+        Section::Agenda => Some("#agenda"),
+        Section::Documents => Some("#documents"),
+        Section::Travail => Some("#travail"),
+        Section::Audit => Some("#acces"),
+        Section::Projet | Section::Soins | Section::Medical => None,
+    }
+}
+
 #[component]
 fn Record(r: UsagerRecord) -> impl IntoView {
-    let shows_trail = r.sections.contains(&Section::Audit);
+    let has = |s: Section| r.sections.contains(&s);
     let id = r.id;
+    let name = r.display_name();
     view! {
         <Title text=r.display_name()/>
         {r.break_glass.then(|| view! {
@@ -77,31 +96,34 @@ fn Record(r: UsagerRecord) -> impl IntoView {
             <div>
                 <h1 id="usager-nom">{r.display_name()}</h1>
                 <p>{r.birth.clone()}</p>
+                <p class="muted">
+                    {r.accompagnements.iter().filter(|a| a.current)
+                        .map(|a| format!("{}{}", a.etablissement, a.unit.clone().map(|u| format!(" — {u}")).unwrap_or_default()))
+                        .collect::<Vec<_>>().join(" · ")}
+                </p>
             </div>
         </section>
         <section class="alerts-slot" aria-label="Alertes">
-            <p class="muted">"Aucune alerte enregistrée."</p>
+            <p class="muted">"Allergies et alertes : aucune enregistrée."</p>
         </section>
         <nav aria-label="Sections du dossier" class="sections">
-            <h2>"Sections que vous pouvez consulter"</h2>
-            <ul class="section-list" data-testid="sections">
-                {r.sections.iter().map(|s| view! { <li>{s.label()}</li> }).collect_view()}
-            </ul>
-        </nav>
-        <section aria-labelledby="titre-accompagnements">
-            <h2 id="titre-accompagnements">"Accompagnements"</h2>
-            <ul class="plain-list">
-                {r.accompagnements.into_iter().map(|a| view! {
-                    <li class:past=!a.current>
-                        <strong>{a.etablissement}</strong>
-                        {a.unit.map(|u| format!(" — {u}"))}
-                        <span class="muted">{format!(" ({})", a.period)}</span>
-                    </li>
+            <ul class="section-nav" data-testid="sections">
+                {r.sections.iter().map(|s| match anchor(*s) {
+                    Some(href) => view! { <li><a href=href>{s.label()}</a></li> }.into_any(),
+                    None => view! { <li><span class="muted">{s.label()}" (module à venir)"</span></li> }.into_any(),
                 }).collect_view()}
             </ul>
-        </section>
-        <ConsentBlock id/>
-        {shows_trail.then(|| view! { <WhoAccessed id/> })}
+        </nav>
+        {has(Section::Identite).then(|| view! {
+            <IdentitySection id/>
+            <AdministrativeSection id/>
+            <ConsentBlock id/>
+        })}
+        {has(Section::Transmissions).then(|| view! { <TransmissionsSection id usager=name.clone()/> })}
+        {has(Section::Agenda).then(|| view! { <AgendaSection id/> })}
+        {has(Section::Documents).then(|| view! { <DocumentsSection id/> })}
+        {has(Section::Travail).then(|| view! { <TravailSection id/> })}
+        {has(Section::Audit).then(|| view! { <WhoAccessed id/> })}
     }
 }
 
@@ -116,7 +138,7 @@ fn ConsentBlock(id: Uuid) -> impl IntoView {
     );
     let error = move || record.value().get().and_then(|r| r.err());
     view! {
-        <section aria-labelledby="titre-consentements" class="consents">
+        <section aria-labelledby="titre-consentements" class="consents record-section">
             <h2 id="titre-consentements">"Consentements et oppositions"</h2>
             <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
                 {move || Suspend::new(async move {
@@ -182,7 +204,7 @@ fn ConsentBlock(id: Uuid) -> impl IntoView {
 fn WhoAccessed(id: Uuid) -> impl IntoView {
     let lines = Resource::new(move || id, record_accesses);
     view! {
-        <section aria-labelledby="titre-acces">
+        <section id="acces" aria-labelledby="titre-acces" class="record-section">
             <h2 id="titre-acces">"Qui a consulté ce dossier"</h2>
             <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
                 {move || Suspend::new(async move {

@@ -5,6 +5,7 @@ use crate::usager::{my_usagers, UsagerSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use uuid::Uuid;
 
 /// `/usagers`: a searchable list, one large touch target per person.
 #[component]
@@ -18,6 +19,11 @@ pub fn UsagersPage() -> impl IntoView {
         <Layout>
             <div class="page">
                 <h1>"Mes usagers"</h1>
+                <nav class="quick-links" aria-label="Raccourcis">
+                    <a href="/cahier">"Cahier de liaison du jour"</a>
+                    <a href="/agenda">"Agenda de mes unités"</a>
+                    <a href="/documents/echeances">"Documents à renouveler"</a>
+                </nav>
                 <form class="search" method="get" action="/usagers" role="search">
                     <label for="recherche" class="visually-hidden">"Rechercher un usager par son nom"</label>
                     <input
@@ -46,6 +52,8 @@ pub fn UsagersPage() -> impl IntoView {
 #[component]
 fn UsagerList(list: Vec<UsagerSummary>, search: RwSignal<String>) -> impl IntoView {
     let total = list.len();
+    // The person whose note is being written (one at a time).
+    let writing = RwSignal::new(None::<Uuid>);
     let list = StoredValue::new(list);
     let shown = Memo::new(move |_| {
         let s = search.get();
@@ -71,16 +79,41 @@ fn UsagerList(list: Vec<UsagerSummary>, search: RwSignal<String>) -> impl IntoVi
         </p>
         <ul class="usager-list" data-testid="usager-list">
             <For each=move || shown.get() key=|u| u.id let:u>
-                <li>
-                    <a class="usager-card" href=format!("/usagers/{}", u.id)>
-                        <span class="avatar" aria-hidden="true">{u.initials()}</span>
-                        <span class="usager-text">
-                            <span class="usager-name">{u.display_name()}</span>
-                            <span class="usager-places">{u.places.join(" · ")}</span>
-                        </span>
-                    </a>
-                </li>
+                <UsagerRow u writing/>
             </For>
         </ul>
+    }
+}
+
+/// One person: the card to the record, and the note button (first tap;
+/// the category chip is the second).
+#[component]
+fn UsagerRow(u: UsagerSummary, writing: RwSignal<Option<Uuid>>) -> impl IntoView {
+    let id = u.id;
+    let open = move || writing.get() == Some(id);
+    let name = u.display_name();
+    let label = format!("Écrire une note pour {name}");
+    view! {
+        <li class="usager-row">
+            <div class="usager-line">
+                <a class="usager-card" href=format!("/usagers/{}", u.id)>
+                    <span class="avatar" aria-hidden="true">{u.initials()}</span>
+                    <span class="usager-text">
+                        <span class="usager-name">{name.clone()}</span>
+                        <span class="usager-places">{u.places.join(" · ")}</span>
+                    </span>
+                </a>
+                <button
+                    type="button"
+                    class="button note-button"
+                    aria-expanded=move || open().to_string()
+                    aria-label=label
+                    on:click=move |_| writing.set(if open() { None } else { Some(id) })
+                >"✎ Note"</button>
+            </div>
+            <Show when=open>
+                <super::notes::QuickNote usager_id=id usager=name.clone() compact=true/>
+            </Show>
+        </li>
     }
 }

@@ -1,0 +1,127 @@
+import { test, expect } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { hydrated, signedIn } from "./helpers";
+
+/** A text no other viewport or run writes. */
+function unique(label: string): string {
+  return `${label} ${test.info().project.name} ${Date.now()}`;
+}
+
+test("un éducateur écrit une transmission en deux gestes depuis Mes usagers, elle apparaît dans le dossier et le cahier de liaison", async ({ page }) => {
+  await signedIn(page, "educateur");
+  await hydrated(page);
+  const text = unique("A bien mangé, bonne humeur au repas.");
+  // First tap: the note button on the person's line; second: the category.
+  await page.getByRole("button", { name: "Écrire une note pour Lucas MOREAU" }).click();
+  const entry = page.getByTestId("quick-note");
+  await entry.getByRole("button", { name: "Vie quotidienne" }).click();
+  await expect(entry.getByRole("textbox").first()).toBeFocused();
+  await page.keyboard.type(text);
+  await entry.getByRole("button", { name: "Enregistrer la note" }).click();
+  await expect(entry.getByText("Note enregistrée.")).toBeVisible();
+
+  await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
+  await expect(page.getByTestId("timeline")).toContainText(text);
+  await page.goto("/cahier");
+  await expect(page.getByTestId("cahier")).toContainText(text);
+  await expect(page.getByTestId("cahier").getByRole("listitem").filter({ hasText: text })).toContainText("Lucas MOREAU");
+});
+
+test("une correction crée une nouvelle version et l'ancienne reste lisible dans l'historique", async ({ page }) => {
+  await signedIn(page, "educateur");
+  await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
+  await hydrated(page);
+  const first = unique("Chute sans gravité dans le couloir.");
+  const section = page.locator("#transmissions");
+  await section.getByRole("button", { name: "Incident" }).click();
+  await section.getByLabel(/Note pour/).fill(first);
+  await section.getByRole("button", { name: "Enregistrer la note" }).click();
+  const note = section.getByTestId("note").filter({ hasText: first });
+  await expect(note).toBeVisible();
+
+  const second = first.replace("Chute", "Glissade");
+  await note.getByRole("button", { name: "Corriger" }).click();
+  await note.getByLabel("Texte corrigé").fill(second);
+  await note.getByLabel("Motif de la correction").fill("Précision après échange avec le veilleur");
+  await note.getByRole("button", { name: "Enregistrer la correction" }).click();
+  const corrected = section.getByTestId("note").filter({ hasText: second });
+  await expect(corrected).toBeVisible();
+  await corrected.getByRole("button", { name: /Historique/ }).click();
+  const versions = corrected.getByTestId("versions");
+  await expect(versions).toContainText(second);
+  await expect(versions).toContainText(first);
+  await expect(versions).toContainText("Précision après échange avec le veilleur");
+});
+
+test("un document déposé se télécharge à l'identique", async ({ page }) => {
+  await signedIn(page, "chef.service");
+  await page.goto("/usagers");
+  await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
+  await hydrated(page);
+  const title = unique("Compte rendu de consultation");
+  const pdf = readFileSync(join(__dirname, "../../server/demo/mdph.pdf"));
+  const section = page.locator("#documents");
+  await section.getByLabel("Type de document").selectOption("compte_rendu");
+  await section.getByLabel("Titre").fill(title);
+  await section.getByLabel(/Fichier ou photo/).setInputFiles({ name: "compte-rendu.pdf", mimeType: "application/pdf", buffer: pdf });
+  await section.getByRole("button", { name: "Déposer le document" }).click();
+  await expect(section.getByText("Document enregistré.")).toBeVisible();
+  const link = section.getByRole("link", { name: title });
+  await expect(link).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  const saved = readFileSync(await download.path());
+  expect(Buffer.compare(saved, pdf)).toBe(0);
+});
+
+test("un exécutable renommé en .pdf est refusé avec un message clair", async ({ page }) => {
+  await signedIn(page, "chef.service");
+  await page.getByRole("link", { name: /Emma FOURNIER/ }).click();
+  await hydrated(page);
+  const section = page.locator("#documents");
+  await section.getByLabel("Titre").fill("Ordonnance");
+  const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(2048)]);
+  await section.getByLabel(/Fichier ou photo/).setInputFiles({ name: "ordonnance.pdf", mimeType: "application/pdf", buffer: elf });
+  await section.getByRole("button", { name: "Déposer le document" }).click();
+  await expect(section.getByRole("alert")).toContainText("ni un PDF ni une image");
+});
+
+test("le matricule INS n'est affiché que pour une identité qualifiée", async ({ page }) => {
+  await signedIn(page, "educateur");
+  // Hugo's identity is provisional (and doubtful) in the demo, Lucas's qualified.
+  await page.getByRole("link", { name: /Hugo LEMOINE/ }).click();
+  await expect(page.getByTestId("identity-status")).toHaveText("Identité provisoire");
+  await expect(page.getByTestId("matricule")).toHaveText("Non affiché : l’identité n’est pas qualifiée.");
+  await page.goto("/usagers");
+  await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
+  await expect(page.getByTestId("identity-status")).toHaveText("Identité qualifiée");
+  await expect(page.getByTestId("matricule")).toHaveText(/^[12]\d{14} \(NIR\)$/);
+});
+
+test("une note saisie sans réseau est gardée puis envoyée au retour du réseau", async ({ page, context }) => {
+  await signedIn(page, "educateur");
+  await hydrated(page);
+  const text = unique("Saisie hors connexion pendant la tournée.");
+  await page.getByRole("button", { name: "Écrire une note pour Emma FOURNIER" }).click();
+  const entry = page.getByTestId("quick-note");
+  await entry.getByRole("button", { name: "Soin" }).click();
+  await page.keyboard.type(text);
+  await context.setOffline(true);
+  await entry.getByRole("button", { name: "Enregistrer la note" }).click();
+  await expect(entry.getByText(/Pas de réseau/)).toBeVisible();
+  await expect(page.getByText("1 note en attente d’envoi")).toBeVisible();
+  await context.setOffline(false);
+  await expect(page.getByText("1 note en attente d’envoi")).toHaveCount(0);
+  await page.getByRole("link", { name: /Emma FOURNIER/ }).click();
+  await expect(page.getByTestId("timeline")).toContainText(text);
+});
+
+test("une tablette en portrait et un téléphone montrent les sections permises du dossier", async ({ page }) => {
+  await signedIn(page, "moniteur.atelier");
+  await page.getByRole("link", { name: /MOREAU|FOURNIER|LEMOINE|MARCHAND|BRUNET/ }).first().click();
+  const nav = page.getByTestId("sections");
+  await expect(nav).toContainText("Travail (ESAT)");
+  await expect(nav).not.toContainText("Documents");
+  await expect(page.locator("#travail")).toBeVisible();
+  await expect(page.locator("#documents")).toHaveCount(0);
+});

@@ -360,9 +360,13 @@ async fn the_cahier_de_liaison_shows_the_day_of_the_callers_units_only(pool: sql
 }
 
 async fn upload(app: &TestApp, usager: Uuid, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    upload_as(app, usager, "compte_rendu", name, bytes).await
+}
+
+async fn upload_as(app: &TestApp, usager: Uuid, kind: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
     let form = reqwest::multipart::Form::new()
         .text("id", usager.to_string())
-        .text("kind", "compte_rendu")
+        .text("kind", kind.to_string())
         .text("title", "Compte rendu de consultation")
         .text("valid_until", "")
         .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
@@ -436,6 +440,30 @@ async fn documents_round_trip_byte_for_byte_and_bad_files_are_refused(pool: sqlx
     .await
     .unwrap();
     assert_eq!(denied, 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_identity_photo_shows_on_the_record_for_those_who_read_documents(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("chef.service").await;
+    let lucas = usager_named(&app.pool, "Lucas").await;
+    // A 1×1 PNG.
+    let png = hex::decode(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000\
+         1f15c4890000000d49444154789c63f8cfc0f01f0005000201a0d1e3a10000000049454e44ae426082",
+    )
+    .unwrap();
+    let (status, v) = upload_as(&app, lucas, "photo_identite", "photo.png", png).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (_, record) = app.call("usager", &[("id", &lucas.to_string())]).await;
+    assert_eq!(record["photo"], v);
+    // A moniteur d'atelier does not read documents: no photo.
+    let atelier = app.other_device();
+    atelier.login("moniteur.atelier").await;
+    let (status, record) = atelier.call("usager", &[("id", &lucas.to_string())]).await;
+    if status == StatusCode::OK {
+        assert!(record["photo"].is_null());
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -90,9 +90,17 @@ fn Record(r: UsagerRecord) -> impl IntoView {
             </div>
         })}
         <section class="record-head" aria-labelledby="usager-nom">
-            <span class="avatar avatar-large" aria-hidden="true">
-                {initials(&r.first_name, &r.last_name)}
-            </span>
+            {match r.photo {
+                Some(photo) => view! {
+                    <img class="avatar avatar-large photo" src=format!("/documents/{photo}")
+                        alt=format!("Photo de {}", r.display_name()) width="72" height="72"/>
+                }.into_any(),
+                None => view! {
+                    <span class="avatar avatar-large" aria-hidden="true">
+                        {initials(&r.first_name, &r.last_name)}
+                    </span>
+                }.into_any(),
+            }}
             <div>
                 <h1 id="usager-nom">{r.display_name()}</h1>
                 <p>{r.birth.clone()}</p>

@@ -104,6 +104,8 @@ pub struct UsagerRecord {
     pub break_glass_until: Option<String>,
     /// The sections of this record the viewer may read.
     pub sections: Vec<crate::access::Section>,
+    /// The latest identity photo (a document), when the viewer reads documents.
+    pub photo: Option<Uuid>,
 }
 
 impl UsagerRecord {

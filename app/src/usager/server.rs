@@ -153,6 +153,19 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
             sections.push(section);
         }
     }
+    let photo = if sections.contains(&Section::Documents) {
+        sqlx::query_scalar!(
+            r#"SELECT id FROM document WHERE usager_id = $1 AND kind = 'photo_identite'
+                 AND media_type LIKE 'image/%' ORDER BY uploaded_at DESC LIMIT 1"#,
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .context("finding the identity photo")
+        .map_err(db_error)?
+    } else {
+        None
+    };
     let break_glass_until = sqlx::query_scalar!(
         r#"SELECT max(expires_at) AS "until: chrono::DateTime<chrono::Utc>" FROM break_glass
            WHERE account_id = $1 AND usager_id = $2 AND expires_at > now()"#,
@@ -182,6 +195,7 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
         break_glass,
         break_glass_until,
         sections,
+        photo,
     })
 }
 

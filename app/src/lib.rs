@@ -95,14 +95,42 @@ macro_rules! lazy_page {
         }
     };
 }
-lazy_page!(RecordRoute, ui::record::RecordPage, "Le dossier d’un usager.");
+lazy_page!(
+    RecordRoute,
+    ui::record::RecordPage,
+    "Le dossier d’un usager."
+);
 lazy_page!(CahierRoute, ui::notes::CahierPage, "Le cahier de liaison.");
-lazy_page!(AgendaRoute, ui::agenda::UnitAgendaPage, "L’agenda des unités.");
-lazy_page!(ExpiringRoute, ui::documents::ExpiringPage, "Les documents à renouveler.");
-lazy_page!(FamilyRoute, ui::family::FamilyPage, "Les pages des familles.");
-lazy_page!(TrailRoute, ui::audit::TrailPage, "La recherche dans la traçabilité.");
-lazy_page!(BreakGlassRoute, ui::audit::BreakGlassPage, "L’examen des bris de glace.");
-lazy_page!(RightsRoute, ui::admin::RightsPage, "L’administration des droits.");
+lazy_page!(
+    AgendaRoute,
+    ui::agenda::UnitAgendaPage,
+    "L’agenda des unités."
+);
+lazy_page!(
+    ExpiringRoute,
+    ui::documents::ExpiringPage,
+    "Les documents à renouveler."
+);
+lazy_page!(
+    FamilyRoute,
+    ui::family::FamilyPage,
+    "Les pages des familles."
+);
+lazy_page!(
+    TrailRoute,
+    ui::audit::TrailPage,
+    "La recherche dans la traçabilité."
+);
+lazy_page!(
+    BreakGlassRoute,
+    ui::audit::BreakGlassPage,
+    "L’examen des bris de glace."
+);
+lazy_page!(
+    RightsRoute,
+    ui::admin::RightsPage,
+    "L’administration des droits."
+);
 
 /// The application: routes and the signed-in person shared by every page.
 #[component]

@@ -42,7 +42,9 @@ pub fn at_paris(d: NaiveDate, t: chrono::NaiveTime) -> DateTime<Utc> {
     use chrono::TimeZone as _;
     let naive = d.and_time(t);
     match Paris.from_local_datetime(&naive) {
-        chrono::LocalResult::Single(x) | chrono::LocalResult::Ambiguous(x, _) => x.with_timezone(&Utc),
+        chrono::LocalResult::Single(x) | chrono::LocalResult::Ambiguous(x, _) => {
+            x.with_timezone(&Utc)
+        }
         chrono::LocalResult::None => Paris
             .from_local_datetime(&(naive + chrono::Duration::hours(1)))
             .earliest()
@@ -54,6 +56,14 @@ pub fn at_paris(d: NaiveDate, t: chrono::NaiveTime) -> DateTime<Utc> {
 /// The Monday of the week of `d`.
 pub fn monday_of(d: NaiveDate) -> NaiveDate {
     d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64)
+}
+
+/// "depuis le 01/09/2019" or "du 01/09/2019 au 30/06/2024".
+pub fn period(start: NaiveDate, end: Option<NaiveDate>) -> String {
+    match end {
+        Some(end) => format!("du {} au {}", short_date(start), short_date(end)),
+        None => format!("depuis le {}", short_date(start)),
+    }
 }
 
 /// Age in whole years on `on`.

@@ -9,14 +9,22 @@ use chrono::NaiveDate;
 pub fn required(field: &str, label: &str, value: &str, max: usize) -> Result<String, AppError> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(AppError::invalid(field, &format!("« {label} » est obligatoire.")));
+        return Err(AppError::invalid(
+            field,
+            &format!("« {label} » est obligatoire."),
+        ));
     }
     too_long(field, label, v, max)?;
     Ok(v.to_string())
 }
 
 /// An optional text (empty means absent) of at most `max` characters.
-pub fn optional(field: &str, label: &str, value: &str, max: usize) -> Result<Option<String>, AppError> {
+pub fn optional(
+    field: &str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> Result<Option<String>, AppError> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);

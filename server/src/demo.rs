@@ -403,12 +403,28 @@ const FEMALE: [&str; 19] = [
     "Alice", "Rose", "Anna", "Hélène", "Eva", "Margaux", "Juliette", "Mila",
 ];
 
-fn demo_identity(i: usize, first: &str, last: &str, year: i32, month: i32, day: i32) -> DemoIdentity {
+fn demo_identity(
+    i: usize,
+    first: &str,
+    last: &str,
+    year: i32,
+    month: i32,
+    day: i32,
+) -> DemoIdentity {
     const PLACES: [&str; 6] = ["61001", "14118", "75056", "76540", "72181", "61006"];
     let _ = day;
-    let sex = if FEMALE.contains(&first) || first == "Agathe" { "F" } else { "M" };
+    let sex = if FEMALE.contains(&first) || first == "Agathe" {
+        "F"
+    } else {
+        "M"
+    };
     let birthplace = PLACES[i % PLACES.len()];
-    let status = [TrustStatus::Qual, TrustStatus::Vali, TrustStatus::Prov, TrustStatus::Recup][i % 4];
+    let status = [
+        TrustStatus::Qual,
+        TrustStatus::Vali,
+        TrustStatus::Prov,
+        TrustStatus::Recup,
+    ][i % 4];
     let second = ["Marie", "Jean", "Louise", "Pierre"][i % 4];
     let matricule = (status == TrustStatus::Qual).then(|| {
         let first13 = format!(

@@ -11,10 +11,26 @@ use uuid::Uuid;
 
 /// Real PDF files (printed by Chromium from invented text).
 pub const PDFS: [(&str, &str, &[u8]); 4] = [
-    ("contrat_sejour", "contrat-de-sejour.pdf", include_bytes!("../demo/contrat.pdf")),
-    ("notification_mdph", "notification-cdaph.pdf", include_bytes!("../demo/mdph.pdf")),
-    ("jugement_protection", "jugement-protection.pdf", include_bytes!("../demo/jugement.pdf")),
-    ("autorisation", "autorisation-droit-image.pdf", include_bytes!("../demo/autorisation.pdf")),
+    (
+        "contrat_sejour",
+        "contrat-de-sejour.pdf",
+        include_bytes!("../demo/contrat.pdf"),
+    ),
+    (
+        "notification_mdph",
+        "notification-cdaph.pdf",
+        include_bytes!("../demo/mdph.pdf"),
+    ),
+    (
+        "jugement_protection",
+        "jugement-protection.pdf",
+        include_bytes!("../demo/jugement.pdf"),
+    ),
+    (
+        "autorisation",
+        "autorisation-droit-image.pdf",
+        include_bytes!("../demo/autorisation.pdf"),
+    ),
 ];
 
 /// What educators write, by category (invented, in the style of the field).
@@ -41,7 +57,10 @@ pub async fn load(tx: &mut Transaction<'_, Postgres>, org: Uuid, usagers: &[Uuid
     // one in three, a personne à prévenir for one in two.
     for (i, usager) in usagers.iter().enumerate() {
         let family = ["Mère", "Père", "Sœur", "Frère", "Tante"][i % 5];
-        let (first, last) = (["Martine", "Gérard", "Sophie", "Olivier", "Nadine"][i % 5], format!("Famille{}", i + 1));
+        let (first, last) = (
+            ["Martine", "Gérard", "Sophie", "Olivier", "Nadine"][i % 5],
+            format!("Famille{}", i + 1),
+        );
         sqlx::query!(
             r#"INSERT INTO contact (id, organisation_id, usager_id, role, last_name, first_name, relationship, phone, call_order)
                VALUES ($1, $2, $3, 'famille', $4, $5, $6, $7, 1)"#,
@@ -79,7 +98,10 @@ pub async fn load(tx: &mut Transaction<'_, Postgres>, org: Uuid, usagers: &[Uuid
         }
         if i % 2 == 1 {
             let (kind, mandataire) = [
-                ("curatelle_renforcee", "UDAF de l’Orne — service des majeurs protégés"),
+                (
+                    "curatelle_renforcee",
+                    "UDAF de l’Orne — service des majeurs protégés",
+                ),
                 ("tutelle", "ATMP 61 — mandataire judiciaire"),
                 ("habilitation_familiale", "Sa sœur, Sophie Famille"),
             ][i % 3];
@@ -200,8 +222,20 @@ pub async fn load(tx: &mut Transaction<'_, Postgres>, org: Uuid, usagers: &[Uuid
 
     // Absences: one hospitalised now, one away with family next week.
     for (i, reason, from, to, comment) in [
-        (3usize, "hospitalisation", -2, Some(5), "Hospitalisation programmée, CHIC Alençon-Mamers."),
-        (5, "sejour_famille", 7, Some(10), "Chez ses parents pour les fêtes."),
+        (
+            3usize,
+            "hospitalisation",
+            -2,
+            Some(5),
+            "Hospitalisation programmée, CHIC Alençon-Mamers.",
+        ),
+        (
+            5,
+            "sejour_famille",
+            7,
+            Some(10),
+            "Chez ses parents pour les fêtes.",
+        ),
         (9, "vacances", -30, Some(-23), "Séjour adapté en Bretagne."),
     ] {
         sqlx::query!(
@@ -227,7 +261,8 @@ pub async fn load(tx: &mut Transaction<'_, Postgres>, org: Uuid, usagers: &[Uuid
         .fetch_one(&mut **tx)
         .await?;
     for (i, usager) in usagers.iter().enumerate() {
-        let mut docs: Vec<(usize, String, Option<i32>)> = vec![(0, "Contrat de séjour signé".into(), None)];
+        let mut docs: Vec<(usize, String, Option<i32>)> =
+            vec![(0, "Contrat de séjour signé".into(), None)];
         let ends_in = match i % 6 {
             0 => 12 + i as i32,
             1 => 45,
@@ -309,7 +344,11 @@ pub async fn load(tx: &mut Transaction<'_, Postgres>, org: Uuid, usagers: &[Uuid
 /// note every three days each over `days` days, by the staff of their units,
 /// with their first version. Also used by the benchmark to fill large
 /// databases.
-pub async fn transmissions(tx: &mut Transaction<'_, Postgres>, org: Uuid, days: i32) -> Result<u64> {
+pub async fn transmissions(
+    tx: &mut Transaction<'_, Postgres>,
+    org: Uuid,
+    days: i32,
+) -> Result<u64> {
     let bodies: Vec<String> = NOTES.iter().map(|(_, b)| b.to_string()).collect();
     let categories: Vec<String> = NOTES.iter().map(|(c, _)| c.to_string()).collect();
     let inserted = sqlx::query!(

@@ -43,7 +43,10 @@ pub async fn document(
                 [
                     (header::CONTENT_TYPE, media_type),
                     (header::CONTENT_DISPOSITION, disposition),
-                    (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("private, no-store"),
+                    ),
                 ],
                 d.bytes,
             )
@@ -63,7 +66,10 @@ fn refusal(e: AppError) -> Response {
     );
     (
         status,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
         page,
     )
         .into_response()

@@ -69,6 +69,7 @@ async fn sample_arguments(pool: &PgPool, path: &str, usager: Uuid) -> Vec<(Strin
             ("comment", "".into()),
         ],
         "/api/identite_modifier" => {
+            #[allow(clippy::type_complexity)]
             let r: (i32, String, String, String, String, chrono::NaiveDate, String, Option<String>, String, Option<String>) =
                 sqlx::query_as(
                     "SELECT version, birth_last_name, birth_first_names, used_last_name, used_first_name, birth_date,

@@ -86,12 +86,11 @@ async fn bench_record(pool: PgPool) {
     .await
     .unwrap();
     sqlx::query("ANALYZE").execute(&app.pool).await.unwrap();
-    let (usagers, transmissions): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM usager), (SELECT count(*) FROM transmission)",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let (usagers, transmissions): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT count(*) FROM usager), (SELECT count(*) FROM transmission)")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     println!(
         "loaded: {usagers} usagers, {transmissions} transmissions in {:?}",
         t.elapsed()
@@ -142,7 +141,10 @@ async fn bench_record(pool: PgPool) {
     for _ in 0..100 {
         let t = Instant::now();
         let (status, _) = app
-            .call("transmissions", &[("id", &lucas.to_string()), ("filter[category]", "")])
+            .call(
+                "transmissions",
+                &[("id", &lucas.to_string()), ("filter[category]", "")],
+            )
             .await;
         assert_eq!(status, StatusCode::OK);
         timelines.push(t.elapsed());

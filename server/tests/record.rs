@@ -59,7 +59,10 @@ async fn usager_with_status(app: &TestApp, status: &str) -> Uuid {
 }
 
 fn reason(v: &Value) -> String {
-    v["Invalid"]["reason"].as_str().unwrap_or_default().to_string()
+    v["Invalid"]["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -112,7 +115,10 @@ async fn identity_edits_follow_the_rniv_rules(pool: sqlx::PgPool) {
     let form = identity_form(
         &app,
         prov,
-        &[("birth_last_name", "lefèvre-d’arcy"), ("address", "<script>alert(1)</script>")],
+        &[
+            ("birth_last_name", "lefèvre-d’arcy"),
+            ("address", "<script>alert(1)</script>"),
+        ],
     )
     .await;
     let (status, v) = save_identity(&app, &form).await;
@@ -139,14 +145,20 @@ async fn identity_edits_follow_the_rniv_rules(pool: sqlx::PgPool) {
     let form = identity_form(
         &app,
         qual,
-        &[("birth_first_names", "JEAN PAUL"), ("reason", "Erreur de saisie du prénom corrigée")],
+        &[
+            ("birth_first_names", "JEAN PAUL"),
+            ("reason", "Erreur de saisie du prénom corrigée"),
+        ],
     )
     .await;
     let (status, v) = save_identity(&app, &form).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "Vali");
     assert!(v["matricule"].is_null());
-    assert!(v["history"][0].as_str().unwrap().contains("QUAL → VALI"), "{v}");
+    assert!(
+        v["history"][0].as_str().unwrap().contains("QUAL → VALI"),
+        "{v}"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -175,7 +187,9 @@ async fn an_accompaniment_cannot_end_before_it_starts_and_its_end_closes_the_tea
     let app = spawn_app(pool).await;
     app.login("chef.service").await;
     let lucas = usager_named(&app.pool, "Lucas").await;
-    let (status, file) = app.call("dossier_administratif", &[("id", &lucas.to_string())]).await;
+    let (status, file) = app
+        .call("dossier_administratif", &[("id", &lucas.to_string())])
+        .await;
     assert_eq!(status, StatusCode::OK, "{file}");
     assert!(!file["contacts"].as_array().unwrap().is_empty());
     let foyer = file["accompagnements"]
@@ -190,7 +204,12 @@ async fn an_accompaniment_cannot_end_before_it_starts_and_its_end_closes_the_tea
     let (status, v) = app
         .call(
             "accompagnement_terminer",
-            &[("id", &lucas.to_string()), ("accompagnement_id", &foyer), ("end_date", "1990-01-01"), ("exit_mode", "reorientation")],
+            &[
+                ("id", &lucas.to_string()),
+                ("accompagnement_id", &foyer),
+                ("end_date", "1990-01-01"),
+                ("exit_mode", "reorientation"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -198,18 +217,33 @@ async fn an_accompaniment_cannot_end_before_it_starts_and_its_end_closes_the_tea
 
     let educateur = app.other_device();
     educateur.login("educateur").await;
-    let (status, _) = educateur.call("usager", &[("id", &lucas.to_string())]).await;
+    let (status, _) = educateur
+        .call("usager", &[("id", &lucas.to_string())])
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive().to_string();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .date_naive()
+        .to_string();
     let (status, v) = app
         .call(
             "accompagnement_terminer",
-            &[("id", &lucas.to_string()), ("accompagnement_id", &foyer), ("end_date", &yesterday), ("exit_mode", "reorientation")],
+            &[
+                ("id", &lucas.to_string()),
+                ("accompagnement_id", &foyer),
+                ("end_date", &yesterday),
+                ("exit_mode", "reorientation"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    let (status, _) = educateur.call("usager", &[("id", &lucas.to_string())]).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "the Foyer's team no longer sees him");
+    let (status, _) = educateur
+        .call("usager", &[("id", &lucas.to_string())])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the Foyer's team no longer sees him"
+    );
 }
 
 fn note(id: Uuid, usager: Uuid, body: &str) -> Vec<(String, String)> {
@@ -234,7 +268,10 @@ async fn a_transmission_is_written_once_whatever_the_retries(pool: sqlx::PgPool)
     let lucas = usager_named(&app.pool, "Lucas").await;
     let key = Uuid::new_v4();
     let form = note(key, lucas, "Lucas a bien dormi. <b>gras</b>");
-    let (a, b) = tokio::join!(post(&app, "transmission", &form), post(&app, "transmission", &form));
+    let (a, b) = tokio::join!(
+        post(&app, "transmission", &form),
+        post(&app, "transmission", &form)
+    );
     assert_eq!((a.0, b.0), (StatusCode::OK, StatusCode::OK), "{a:?} {b:?}");
     let (c, _) = post(&app, "transmission", &form).await;
     assert_eq!(c, StatusCode::OK);
@@ -244,11 +281,12 @@ async fn a_transmission_is_written_once_whatever_the_retries(pool: sqlx::PgPool)
         .await
         .unwrap();
     assert_eq!(count, 1);
-    let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM transmission_version WHERE transmission_id = $1")
-        .bind(key)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let versions: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM transmission_version WHERE transmission_id = $1")
+            .bind(key)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(versions, 1);
     // Stored as typed.
     assert_eq!(a.1["body"], "Lucas a bien dormi. <b>gras</b>");
@@ -258,7 +296,12 @@ async fn a_transmission_is_written_once_whatever_the_retries(pool: sqlx::PgPool)
     other.login("moniteur.educateur").await;
     let emma = usager_named(&app.pool, "Emma").await;
     let _ = emma;
-    let (status, _) = post(&app, "transmission", &note(key, usager_named(&app.pool, "Hugo").await, "x")).await;
+    let (status, _) = post(
+        &app,
+        "transmission",
+        &note(key, usager_named(&app.pool, "Hugo").await, "x"),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
 
     // Too long, empty, unknown category.
@@ -295,35 +338,77 @@ async fn a_correction_is_a_new_version_and_the_old_one_stays_readable(pool: sqlx
         ]
     };
     let request = Uuid::new_v4();
-    let (status, v) = post(&app, "transmission_corriger", &correction("1", request, "Deuxième version")).await;
+    let (status, v) = post(
+        &app,
+        "transmission_corriger",
+        &correction("1", request, "Deuxième version"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["version"], 2);
     // The same correction retried is not applied twice.
-    let (status, v) = post(&app, "transmission_corriger", &correction("1", request, "Deuxième version")).await;
+    let (status, v) = post(
+        &app,
+        "transmission_corriger",
+        &correction("1", request, "Deuxième version"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["version"], 2);
     // A correction based on an old version is refused with the current one.
-    let (status, v) = post(&app, "transmission_corriger", &correction("1", Uuid::new_v4(), "Autre")).await;
+    let (status, v) = post(
+        &app,
+        "transmission_corriger",
+        &correction("1", Uuid::new_v4(), "Autre"),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(v["Stale"]["current_version"], 2);
 
     let (status, h) = app
-        .call("transmission_historique", &[("id", &lucas.to_string()), ("transmission_id", &key.to_string())])
+        .call(
+            "transmission_historique",
+            &[
+                ("id", &lucas.to_string()),
+                ("transmission_id", &key.to_string()),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let bodies: Vec<&str> = h.as_array().unwrap().iter().map(|v| v["body"].as_str().unwrap()).collect();
+    let bodies: Vec<&str> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["body"].as_str().unwrap())
+        .collect();
     assert_eq!(bodies, ["Deuxième version", "Première version"]);
     assert_eq!(h[0]["correction_reason"], "Catégorie erronée");
 
     // The timeline shows the current version, filters apply.
     let (_, t) = app
-        .call("transmissions", &[("id", &lucas.to_string()), ("filter[category]", "soin"), ("filter[important_only]", "false")])
+        .call(
+            "transmissions",
+            &[
+                ("id", &lucas.to_string()),
+                ("filter[category]", "soin"),
+                ("filter[important_only]", "false"),
+            ],
+        )
         .await;
     let notes = t["notes"].as_array().unwrap();
-    assert!(notes.iter().any(|n| n["id"] == key.to_string() && n["corrected"].is_string()));
+    assert!(notes
+        .iter()
+        .any(|n| n["id"] == key.to_string() && n["corrected"].is_string()));
     assert!(notes.iter().all(|n| n["category"] == "Soin"));
     let (status, _) = app
-        .call("transmissions", &[("id", &lucas.to_string()), ("filter[from]", "2026-12-01"), ("filter[to]", "2026-01-01")])
+        .call(
+            "transmissions",
+            &[
+                ("id", &lucas.to_string()),
+                ("filter[from]", "2026-12-01"),
+                ("filter[to]", "2026-01-01"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -334,15 +419,28 @@ async fn the_cahier_de_liaison_shows_the_day_of_the_callers_units_only(pool: sql
     app.login("educateur").await;
     let lucas = usager_named(&app.pool, "Lucas").await;
     let key = Uuid::new_v4();
-    post(&app, "transmission", &note(key, lucas, "Pour l’équipe du soir")).await;
+    post(
+        &app,
+        "transmission",
+        &note(key, lucas, "Pour l’équipe du soir"),
+    )
+    .await;
     let (status, c) = app.call("cahier_de_liaison", &[("date", "")]).await;
     assert_eq!(status, StatusCode::OK, "{c}");
-    assert!(c["notes"].as_array().unwrap().iter().any(|n| n["id"] == key.to_string()));
+    assert!(c["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["id"] == key.to_string()));
     // Another unit's educator does not see it.
     let fam = app.other_device();
     fam.login("educateur.fam").await;
     let (_, c) = fam.call("cahier_de_liaison", &[("date", "")]).await;
-    assert!(!c["notes"].as_array().unwrap().iter().any(|n| n["id"] == key.to_string()));
+    assert!(!c["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["id"] == key.to_string()));
     // Every usager shown is traced.
     let traced: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_event WHERE object_id = 'cahier_de_liaison' AND usager_id = $1",
@@ -363,13 +461,22 @@ async fn upload(app: &TestApp, usager: Uuid, name: &str, bytes: Vec<u8>) -> (Sta
     upload_as(app, usager, "compte_rendu", name, bytes).await
 }
 
-async fn upload_as(app: &TestApp, usager: Uuid, kind: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+async fn upload_as(
+    app: &TestApp,
+    usager: Uuid,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, Value) {
     let form = reqwest::multipart::Form::new()
         .text("id", usager.to_string())
         .text("kind", kind.to_string())
         .text("title", "Compte rendu de consultation")
         .text("valid_until", "")
-        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
     let response = app
         .client
         .post(app.url("/api/document_depot"))
@@ -380,7 +487,10 @@ async fn upload_as(app: &TestApp, usager: Uuid, kind: &str, name: &str, bytes: V
         .unwrap();
     let status = response.status();
     let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -392,10 +502,18 @@ async fn documents_round_trip_byte_for_byte_and_bad_files_are_refused(pool: sqlx
     let (status, v) = upload(&app, lucas, "compte-rendu é.pdf", pdf.clone()).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let id = v.as_str().unwrap().to_string();
-    let response = app.client.get(app.url(&format!("/documents/{id}"))).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url(&format!("/documents/{id}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/pdf");
-    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
     assert_eq!(response.bytes().await.unwrap().to_vec(), pdf);
     let traced: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE object_id = $1")
         .bind(&id)
@@ -416,17 +534,24 @@ async fn documents_round_trip_byte_for_byte_and_bad_files_are_refused(pool: sqlx
     let (status, v) = upload(&app, lucas, "gros.pdf", big).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reason(&v).contains("taille maximale"), "{v}");
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM document WHERE usager_id = $1 AND kind = 'compte_rendu'")
-        .bind(lucas)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM document WHERE usager_id = $1 AND kind = 'compte_rendu'",
+    )
+    .bind(lucas)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!(stored, 1, "nothing half-written");
 
     // Outside the perimeter: refused and traced, for upload and download.
     let fam = app.other_device();
     fam.login("educateur.fam").await;
-    let response = fam.client.get(fam.url(&format!("/documents/{id}"))).send().await.unwrap();
+    let response = fam
+        .client
+        .get(fam.url(&format!("/documents/{id}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(response.text().await.unwrap().contains("Accès refusé"));
     let (status, _) = upload(&fam, lucas, "x.pdf", pdf.clone()).await;
@@ -501,21 +626,48 @@ async fn agenda_events_and_absences(pool: sqlx::PgPool) {
     assert!(reason(&v).contains("SERAFIN"), "{v}");
     let (status, _) = post(&app, "agenda_ajouter", &event("", "09:00")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (_, week) = app.call("agenda", &[("id", &lucas), ("week_of", "2026-11-25")]).await;
+    let (_, week) = app
+        .call("agenda", &[("id", &lucas), ("week_of", "2026-11-25")])
+        .await;
     let wednesday = &week["days"][2];
-    assert!(wednesday["events"].as_array().unwrap().iter().any(|e| e["title"] == "Dentiste" && e["hours"] == "10:00 – 11:00"));
+    assert!(wednesday["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["title"] == "Dentiste" && e["hours"] == "10:00 – 11:00"));
 
     let (status, _) = app
-        .call("absence", &[("id", &lucas), ("form[reason]", "hospitalisation"), ("form[start_date]", "2026-11-20"), ("form[end_date]", "2026-11-19")])
+        .call(
+            "absence",
+            &[
+                ("id", &lucas),
+                ("form[reason]", "hospitalisation"),
+                ("form[start_date]", "2026-11-20"),
+                ("form[end_date]", "2026-11-19"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let today = chrono::Utc::now().date_naive().to_string();
     let (status, _) = app
-        .call("absence", &[("id", &lucas), ("form[reason]", "hospitalisation"), ("form[start_date]", &today)])
+        .call(
+            "absence",
+            &[
+                ("id", &lucas),
+                ("form[reason]", "hospitalisation"),
+                ("form[start_date]", &today),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (_, week) = app.call("agenda", &[("id", &lucas), ("week_of", "")]).await;
-    assert!(week["today_status"].as_str().unwrap().contains("hospitalisation"), "{week}");
+    assert!(
+        week["today_status"]
+            .as_str()
+            .unwrap()
+            .contains("hospitalisation"),
+        "{week}"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -544,11 +696,24 @@ async fn a_workshop_instructor_fills_the_work_sheet_without_seeing_care(pool: sq
     assert_eq!(status, StatusCode::CONFLICT);
     let key = Uuid::new_v4().to_string();
     for _ in 0..2 {
-        let (status, _) = app.call("travail_observation", &[("id", &id), ("key", &key), ("body", "Très bonne semaine")]).await;
+        let (status, _) = app
+            .call(
+                "travail_observation",
+                &[("id", &id), ("key", &key), ("body", "Très bonne semaine")],
+            )
+            .await;
         assert_eq!(status, StatusCode::OK);
     }
     let (_, t) = app.call("travail", &[("id", &id)]).await;
-    assert_eq!(t["observations"].as_array().unwrap().iter().filter(|o| o["body"] == "Très bonne semaine").count(), 1);
+    assert_eq!(
+        t["observations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["body"] == "Très bonne semaine")
+            .count(),
+        1
+    );
     // No documents section for this profession.
     let (status, _) = app.call("documents", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);

@@ -174,8 +174,9 @@ async fn another_organisations_usager_is_forbidden_audited_and_unchanged(pool: P
         .await
         .unwrap();
     sqlx::query(
-        "INSERT INTO usager (id, organisation_id, used_first_name, used_last_name, birth_date)
-         VALUES ($1, $2, 'Jeanne', 'Ailleurs', '1980-01-01')",
+        "INSERT INTO usager (id, organisation_id, used_first_name, used_last_name, birth_date,
+                             birth_last_name, birth_first_names)
+         VALUES ($1, $2, 'Jeanne', 'Ailleurs', '1980-01-01', 'AILLEURS', 'JEANNE')",
     )
     .bind(other_usager)
     .bind(other_org)

@@ -162,21 +162,8 @@ pub async fn decide(
     if section == Section::Medical && !may_hold_medical(profession) {
         return Ok(None);
     }
-    let permission = sqlx::query!(
-        r#"SELECT can_read, can_write FROM section_permission
-           WHERE organisation_id = $1 AND profession = $2 AND section = $3"#,
-        principal.organisation_id,
-        profession.code(),
-        section.code()
-    )
-    .fetch_optional(&mut *conn)
-    .await
-    .context("reading the permission matrix")?
-    .map(|r| Permission {
-        read: r.can_read,
-        write: r.can_write,
-    })
-    .unwrap_or(Permission::NONE);
+    let permission =
+        matrix_permission(conn, principal.organisation_id, profession, section).await?;
     if !permission.allows(action) {
         return Ok(None);
     }
@@ -942,22 +929,34 @@ pub async fn profession_may(
     if section == Section::Medical && !may_hold_medical(profession) {
         return Ok(false);
     }
-    let p = sqlx::query!(
+    Ok(
+        matrix_permission(conn, principal.organisation_id, profession, section)
+            .await
+            .map_err(db_error)?
+            .allows(action),
+    )
+}
+
+/// The organisation's matrix cell for a profession and a section.
+async fn matrix_permission(
+    conn: &mut PgConnection,
+    organisation_id: Uuid,
+    profession: Profession,
+    section: Section,
+) -> anyhow::Result<Permission> {
+    Ok(sqlx::query!(
         r#"SELECT can_read, can_write FROM section_permission
            WHERE organisation_id = $1 AND profession = $2 AND section = $3"#,
-        principal.organisation_id,
+        organisation_id,
         profession.code(),
         section.code()
     )
     .fetch_optional(conn)
     .await
-    .context("reading the permission matrix")
-    .map_err(db_error)?;
-    Ok(p.is_some_and(|p| {
-        Permission {
-            read: p.can_read,
-            write: p.can_write,
-        }
-        .allows(action)
-    }))
+    .context("reading the permission matrix")?
+    .map(|r| Permission {
+        read: r.can_read,
+        write: r.can_write,
+    })
+    .unwrap_or(Permission::NONE))
 }

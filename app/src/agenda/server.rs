@@ -55,12 +55,20 @@ fn week(
                 absence: absences
                     .iter()
                     .find(|(s, e, _)| *s <= d && e.is_none_or(|e| e >= d))
-                    .map(|(_, _, r)| format!("Absent(e) : {}", label_of(&ABSENCE_REASONS, r).to_lowercase())),
+                    .map(|(_, _, r)| {
+                        format!(
+                            "Absent(e) : {}",
+                            label_of(&ABSENCE_REASONS, r).to_lowercase()
+                        )
+                    }),
             }
         })
         .collect();
     for r in rows {
-        let local = r.starts_at.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+        let local = r
+            .starts_at
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .date_naive();
         let index = (local - monday).num_days();
         if let Some(day) = usize::try_from(index).ok().and_then(|i| days.get_mut(i)) {
             day.events.push(EventView {
@@ -132,14 +140,28 @@ pub async fn usager_week(id: Uuid, week_of: String) -> Result<AgendaWeek, AppErr
     .context("loading an usager's agenda")
     .map_err(db_error)?;
     let today = time::today_paris();
-    let absences = absences_of(&mut tx, id, monday.min(today), next_monday.max(today + Duration::days(1))).await?;
-    let spans: Vec<_> = absences.iter().map(|(s, e, r, _)| (*s, *e, r.clone())).collect();
+    let absences = absences_of(
+        &mut tx,
+        id,
+        monday.min(today),
+        next_monday.max(today + Duration::days(1)),
+    )
+    .await?;
+    let spans: Vec<_> = absences
+        .iter()
+        .map(|(s, e, r, _)| (*s, *e, r.clone()))
+        .collect();
     let (title, days) = week(monday, rows, &spans);
     let today_status = Some(
         spans
             .iter()
             .find(|(s, e, _)| *s <= today && e.is_none_or(|e| e >= today))
-            .map(|(_, _, r)| format!("Absent(e) aujourd’hui : {}", label_of(&ABSENCE_REASONS, r).to_lowercase()))
+            .map(|(_, _, r)| {
+                format!(
+                    "Absent(e) aujourd’hui : {}",
+                    label_of(&ABSENCE_REASONS, r).to_lowercase()
+                )
+            })
             .unwrap_or_else(|| "Présent(e) aujourd’hui".to_string()),
     );
     let can_write = may(&mut tx, &e.principal, id, Section::Agenda, Action::Write).await?;
@@ -155,10 +177,7 @@ pub async fn usager_week(id: Uuid, week_of: String) -> Result<AgendaWeek, AppErr
             .filter(|(s, e, _, _)| *s < next_monday && e.is_none_or(|e| e >= monday))
             .map(|(s, e, r, c)| AbsenceView {
                 reason: label_of(&ABSENCE_REASONS, &r),
-                period: match e {
-                    Some(e) => format!("du {} au {}", time::short_date(s), time::short_date(e)),
-                    None => format!("depuis le {}", time::short_date(s)),
-                },
+                period: time::period(s, e),
                 comment: c,
             })
             .collect(),
@@ -167,8 +186,12 @@ pub async fn usager_week(id: Uuid, week_of: String) -> Result<AgendaWeek, AppErr
 }
 
 fn hour(field: &str, label: &str, value: &str) -> Result<NaiveTime, AppError> {
-    NaiveTime::parse_from_str(value.trim(), "%H:%M")
-        .map_err(|_| AppError::invalid(field, &format!("« {label} » n’est pas une heure valide (HH:MM).")))
+    NaiveTime::parse_from_str(value.trim(), "%H:%M").map_err(|_| {
+        AppError::invalid(
+            field,
+            &format!("« {label} » n’est pas une heure valide (HH:MM)."),
+        )
+    })
 }
 
 pub async fn add_event(id: Uuid, form: EventForm) -> Result<(), AppError> {
@@ -181,7 +204,10 @@ pub async fn add_event(id: Uuid, form: EventForm) -> Result<(), AppError> {
     let starts = time::at_paris(date, hour("start", "Début", &form.start)?);
     let ends = time::at_paris(date, hour("end", "Fin", &form.end)?);
     if ends <= starts {
-        return Err(AppError::invalid("end", "L’événement doit finir après son début."));
+        return Err(AppError::invalid(
+            "end",
+            "L’événement doit finir après son début.",
+        ));
     }
     let place = validate::optional("place", "Lieu", &form.place, 200)?;
     let external = validate::optional(
@@ -217,7 +243,10 @@ pub async fn add_event(id: Uuid, form: EventForm) -> Result<(), AppError> {
     .context("finding the établissement of an event")
     .map_err(db_error)?
     .ok_or_else(|| {
-        AppError::invalid("date", "Cette personne n’est plus accompagnée : son agenda est clos.")
+        AppError::invalid(
+            "date",
+            "Cette personne n’est plus accompagnée : son agenda est clos.",
+        )
     })?;
     let inserted = sqlx::query!(
         r#"INSERT INTO agenda_event (id, organisation_id, usager_id, etablissement_id, unit_id, kind, title,
@@ -264,7 +293,10 @@ pub async fn add_event(id: Uuid, form: EventForm) -> Result<(), AppError> {
 pub async fn record_absence(id: Uuid, form: AbsenceForm) -> Result<(), AppError> {
     let e = enter(id, Section::Agenda, Action::Write).await?;
     if !ABSENCE_REASONS.iter().any(|(c, _)| *c == form.reason) {
-        return Err(AppError::invalid("reason", "Choisissez le motif de l’absence."));
+        return Err(AppError::invalid(
+            "reason",
+            "Choisissez le motif de l’absence.",
+        ));
     }
     let start = validate::date("start_date", "Début de l’absence", &form.start_date)?;
     let end = validate::optional_date("end_date", "Retour prévu", &form.end_date)?;

@@ -41,7 +41,11 @@ fn view(r: Row, today: NaiveDate) -> DocumentView {
         title: r.title,
         file_name: r.file_name,
         format: format_of(&r.media_type, r.size_bytes as i64),
-        uploaded: format!("déposé le {} par {}", time::date_time(r.uploaded_at), r.uploader),
+        uploaded: format!(
+            "déposé le {} par {}",
+            time::date_time(r.uploaded_at),
+            r.uploader
+        ),
         valid_until: r
             .valid_until
             .map(|d| format!("valable jusqu’au {}", time::short_date(d))),
@@ -90,7 +94,10 @@ fn too_large() -> AppError {
 
 fn multipart_error(e: impl std::fmt::Display) -> AppError {
     tracing::info!(error = %e, "unreadable upload");
-    AppError::invalid("file", "L’envoi du fichier a été interrompu ou est illisible. Réessayez.")
+    AppError::invalid(
+        "file",
+        "L’envoi du fichier a été interrompu ou est illisible. Réessayez.",
+    )
 }
 
 pub async fn upload(data: MultipartData) -> Result<Uuid, AppError> {
@@ -104,7 +111,9 @@ pub async fn upload(data: MultipartData) -> Result<Uuid, AppError> {
         return Err(too_large());
     }
     let Some(mut multipart) = data.into_inner() else {
-        return Err(internal(anyhow::anyhow!("multipart data on the server side")));
+        return Err(internal(anyhow::anyhow!(
+            "multipart data on the server side"
+        )));
     };
     let mut usager: Option<Uuid> = None;
     let mut kind = String::new();
@@ -130,8 +139,14 @@ pub async fn upload(data: MultipartData) -> Result<Uuid, AppError> {
                     return Err(AppError::invalid("id", "Usager inconnu."));
                 };
                 access = Some(
-                    authorize(&state, &principal, usager, Section::Documents, Action::Write)
-                        .await?,
+                    authorize(
+                        &state,
+                        &principal,
+                        usager,
+                        Section::Documents,
+                        Action::Write,
+                    )
+                    .await?,
                 );
                 let name = field.file_name().unwrap_or("document").to_string();
                 let mut bytes = Vec::new();
@@ -147,7 +162,10 @@ pub async fn upload(data: MultipartData) -> Result<Uuid, AppError> {
         }
     }
     let (Some(usager), Some(access), Some((file_name, bytes))) = (usager, access, file) else {
-        return Err(AppError::invalid("file", "Choisissez un fichier ou prenez une photo."));
+        return Err(AppError::invalid(
+            "file",
+            "Choisissez un fichier ou prenez une photo.",
+        ));
     };
     if bytes.is_empty() {
         return Err(AppError::invalid("file", "Le fichier est vide."));
@@ -257,7 +275,13 @@ pub async fn download(document_id: Uuid) -> Result<Download, AppError> {
 pub fn content_disposition(file_name: &str) -> String {
     let ascii: String = file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded =
         percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC);

@@ -146,7 +146,9 @@ pub async fn correct(
             return Err(AppError::Conflict);
         }
         let v = view(&mut tx, transmission_id).await?;
-        e.access.commit(tx, Some(transmission_id.to_string())).await?;
+        e.access
+            .commit(tx, Some(transmission_id.to_string()))
+            .await?;
         return Ok(v);
     }
     let current = sqlx::query!(
@@ -208,7 +210,9 @@ pub async fn correct(
     .context("updating the current version of a transmission")
     .map_err(db_error)?;
     let v = view(&mut tx, transmission_id).await?;
-    e.access.commit(tx, Some(transmission_id.to_string())).await?;
+    e.access
+        .commit(tx, Some(transmission_id.to_string()))
+        .await?;
     Ok(v)
 }
 
@@ -224,9 +228,7 @@ pub async fn timeline(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppE
     };
     let author = match filter.author.as_str() {
         "" => None,
-        a => Some(
-            Uuid::parse_str(a).map_err(|_| AppError::invalid("author", "Auteur inconnu."))?,
-        ),
+        a => Some(Uuid::parse_str(a).map_err(|_| AppError::invalid("author", "Auteur inconnu."))?),
     };
     let from = validate::optional_date("from", "Du", &filter.from)?.map(time::paris_midnight);
     let to = validate::optional_date("to", "Au", &filter.to)?
@@ -278,7 +280,14 @@ pub async fn timeline(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppE
     .into_iter()
     .map(|r| (r.id, r.name))
     .collect();
-    let can_write = may(&mut tx, &e.principal, id, Section::Transmissions, Action::Write).await?;
+    let can_write = may(
+        &mut tx,
+        &e.principal,
+        id,
+        Section::Transmissions,
+        Action::Write,
+    )
+    .await?;
     e.access.commit(tx, Some("transmissions".into())).await?;
     Ok(Timeline {
         notes,
@@ -355,7 +364,9 @@ pub async fn history(id: Uuid, transmission_id: Uuid) -> Result<Vec<VersionView>
     if rows.is_empty() {
         return Err(AppError::NotFound);
     }
-    e.access.commit(tx, Some(transmission_id.to_string())).await?;
+    e.access
+        .commit(tx, Some(transmission_id.to_string()))
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| VersionView {

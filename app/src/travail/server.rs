@@ -40,9 +40,13 @@ pub async fn get(id: Uuid) -> Result<TravailView, AppError> {
     e.access.commit(tx, Some("travail".into())).await?;
     Ok(TravailView {
         version: sheet.as_ref().map(|s| s.version).unwrap_or(0),
-        updated: sheet
-            .as_ref()
-            .map(|s| format!("mise à jour le {} par {}", time::date_time(s.updated_at), s.by)),
+        updated: sheet.as_ref().map(|s| {
+            format!(
+                "mise à jour le {} par {}",
+                time::date_time(s.updated_at),
+                s.by
+            )
+        }),
         sheet: sheet.map(|s| TravailForm {
             atelier: s.atelier,
             poste: s.poste,
@@ -59,16 +63,22 @@ pub async fn save(id: Uuid, version: i32, form: TravailForm) -> Result<(), AppEr
     let e = enter(id, Section::Travail, Action::Write).await?;
     let atelier = validate::required("atelier", "Atelier", &form.atelier, 200)?;
     let poste = validate::optional("poste", "Poste", &form.poste, 200)?.unwrap_or_default();
-    let schedule = validate::optional("schedule", "Horaires", &form.schedule, 1000)?.unwrap_or_default();
-    let skills = validate::optional("skills", "Compétences", &form.skills, 4000)?.unwrap_or_default();
-    let training = validate::optional("training", "Formations", &form.training, 4000)?.unwrap_or_default();
+    let schedule =
+        validate::optional("schedule", "Horaires", &form.schedule, 1000)?.unwrap_or_default();
+    let skills =
+        validate::optional("skills", "Compétences", &form.skills, 4000)?.unwrap_or_default();
+    let training =
+        validate::optional("training", "Formations", &form.training, 4000)?.unwrap_or_default();
     let mut tx = e.state.begin().await?;
-    let current = sqlx::query_scalar!("SELECT version FROM travail WHERE usager_id = $1 FOR UPDATE", id)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("locking the work sheet")
-        .map_err(db_error)?
-        .unwrap_or(0);
+    let current = sqlx::query_scalar!(
+        "SELECT version FROM travail WHERE usager_id = $1 FOR UPDATE",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .context("locking the work sheet")
+    .map_err(db_error)?
+    .unwrap_or(0);
     if current != version {
         return Err(AppError::Stale {
             current_version: current,

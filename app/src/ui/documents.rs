@@ -2,9 +2,9 @@
 //! documents whose validity ends soon.
 
 use super::{error_view, ErrorNotice, Layout};
-use crate::document::{expiring_documents, list_documents, DocumentView, ACCEPTED, KINDS};
 #[cfg(feature = "hydrate")]
 use crate::document::MAX_BYTES;
+use crate::document::{expiring_documents, list_documents, DocumentView, ACCEPTED, KINDS};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -86,7 +86,10 @@ fn Upload(
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+            let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
                 return;
             };
             let file = form
@@ -97,11 +100,19 @@ fn Upload(
                 .and_then(|i| i.files())
                 .and_then(|f| f.get(0));
             match file {
-                None => outcome.set(Some(Err(AppError::invalid("file", "Choisissez un fichier ou prenez une photo.")))),
-                Some(f) if f.size() > MAX_BYTES as f64 => outcome.set(Some(Err(AppError::invalid(
+                None => outcome.set(Some(Err(AppError::invalid(
                     "file",
-                    &format!("Le fichier dépasse la taille maximale de {} Mo.", MAX_BYTES / (1024 * 1024)),
+                    "Choisissez un fichier ou prenez une photo.",
                 )))),
+                Some(f) if f.size() > MAX_BYTES as f64 => {
+                    outcome.set(Some(Err(AppError::invalid(
+                        "file",
+                        &format!(
+                            "Le fichier dépasse la taille maximale de {} Mo.",
+                            MAX_BYTES / (1024 * 1024)
+                        ),
+                    ))))
+                }
                 Some(_) => {
                     if let Ok(data) = web_sys::FormData::new_with_form(&form) {
                         outcome.set(None);
@@ -111,7 +122,11 @@ fn Upload(
             }
         }
     };
-    let accept = ACCEPTED.iter().map(|(m, _)| *m).collect::<Vec<_>>().join(",");
+    let accept = ACCEPTED
+        .iter()
+        .map(|(m, _)| *m)
+        .collect::<Vec<_>>()
+        .join(",");
     view! {
         <details class="edit" open>
             <summary>"Ajouter un document"</summary>

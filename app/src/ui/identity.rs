@@ -19,7 +19,10 @@ fn french_date(iso: &str) -> String {
 #[component]
 pub fn IdentitySection(id: Uuid) -> impl IntoView {
     let update = ServerAction::<UpdateIdentity>::new();
-    let identity = Resource::new(move || (id, update.version().get()), |(id, _)| get_identity(id));
+    let identity = Resource::new(
+        move || (id, update.version().get()),
+        |(id, _)| get_identity(id),
+    );
     view! {
         <section id="identite" aria-labelledby="titre-identite" class="record-section">
             <h2 id="titre-identite">"Identité"</h2>

@@ -303,7 +303,11 @@ fn NoteItem(
 
 /// Correcting a note: a new version from the one shown, with a reason.
 #[component]
-fn Correction(note: TransmissionView, done: RwSignal<bool>, changed: RwSignal<u32>) -> impl IntoView {
+fn Correction(
+    note: TransmissionView,
+    done: RwSignal<bool>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
     let request_key = Uuid::new_v4();
     let body = RwSignal::new(note.body.clone());
     let category = RwSignal::new(note.category);
@@ -315,13 +319,32 @@ fn Correction(note: TransmissionView, done: RwSignal<bool>, changed: RwSignal<u3
             id: n.id,
             category: category.get_untracked().code().to_string(),
             body: body.get_untracked(),
-            dar_donnees: n.dar.as_ref().and_then(|d| d.donnees.clone()).unwrap_or_default(),
-            dar_actions: n.dar.as_ref().and_then(|d| d.actions.clone()).unwrap_or_default(),
-            dar_resultats: n.dar.as_ref().and_then(|d| d.resultats.clone()).unwrap_or_default(),
+            dar_donnees: n
+                .dar
+                .as_ref()
+                .and_then(|d| d.donnees.clone())
+                .unwrap_or_default(),
+            dar_actions: n
+                .dar
+                .as_ref()
+                .and_then(|d| d.actions.clone())
+                .unwrap_or_default(),
+            dar_resultats: n
+                .dar
+                .as_ref()
+                .and_then(|d| d.resultats.clone())
+                .unwrap_or_default(),
             important: n.important,
             shared_family: n.shared_family,
         };
-        correct_transmission(n.usager_id, n.id, n.version, request_key, input, reason.get_untracked())
+        correct_transmission(
+            n.usager_id,
+            n.id,
+            n.version,
+            request_key,
+            input,
+            reason.get_untracked(),
+        )
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {

@@ -84,11 +84,13 @@ pub fn of(account_id: Uuid) -> Vec<Pending> {
 /// Sends the account's waiting notes; returns how many are still waiting.
 pub async fn flush(account_id: Uuid) -> usize {
     for p in of(account_id) {
-        match crate::transmission::write_transmission(p.usager_id, p.input.clone()).await {
-            Ok(_) => remove(p.input.id),
-            // Refused for good (rights withdrawn, record closed): nothing a
-            // resend can change; it stays listed for the writer to copy.
-            Err(_) => {}
+        // A refusal for good (rights withdrawn, record closed) cannot be
+        // changed by a resend: the note stays listed for its writer.
+        if crate::transmission::write_transmission(p.usager_id, p.input.clone())
+            .await
+            .is_ok()
+        {
+            remove(p.input.id);
         }
     }
     of(account_id).len()

@@ -215,12 +215,7 @@ mod server {
     use anyhow::Context as _;
     use chrono::NaiveDate;
 
-    fn period(start: NaiveDate, end: Option<NaiveDate>) -> String {
-        match end {
-            Some(end) => format!("du {} au {}", time::short_date(start), time::short_date(end)),
-            None => format!("depuis le {}", time::short_date(start)),
-        }
-    }
+    use time::period;
 
     pub async fn administrative(id: Uuid) -> Result<AdministrativeFile, AppError> {
         let e = enter(id, Section::Identite, Action::Read).await?;
@@ -422,7 +417,10 @@ mod server {
     pub async fn add_protection(id: Uuid, form: ProtectionForm) -> Result<(), AppError> {
         let e = enter(id, Section::Identite, Action::Write).await?;
         if !PROTECTION_KINDS.iter().any(|(c, _)| *c == form.kind) {
-            return Err(AppError::invalid("kind", "Choisissez la mesure de protection."));
+            return Err(AppError::invalid(
+                "kind",
+                "Choisissez la mesure de protection.",
+            ));
         }
         let mandataire = validate::required("mandataire", "Mandataire", &form.mandataire, 200)?;
         let phone = validate::optional("phone", "Téléphone", &form.phone, 40)?;
@@ -478,7 +476,10 @@ mod server {
         let e = enter(id, Section::Identite, Action::Write).await?;
         let start = validate::date("start_date", "Date d’entrée", &start_date)?;
         if !ENTRY_MODES.iter().any(|(c, _)| *c == entry_mode) {
-            return Err(AppError::invalid("entry_mode", "Choisissez le mode d’entrée."));
+            return Err(AppError::invalid(
+                "entry_mode",
+                "Choisissez le mode d’entrée.",
+            ));
         }
         let mut tx = e.state.begin().await?;
         let place = parse_place(&mut tx, &e.principal, &place).await?;
@@ -541,7 +542,10 @@ mod server {
         let e = enter(id, Section::Identite, Action::Write).await?;
         let end = validate::date("end_date", "Date de fin", &end_date)?;
         if !EXIT_MODES.iter().any(|(c, _)| *c == exit_mode) {
-            return Err(AppError::invalid("exit_mode", "Choisissez le mode de sortie."));
+            return Err(AppError::invalid(
+                "exit_mode",
+                "Choisissez le mode de sortie.",
+            ));
         }
         let mut tx = e.state.begin().await?;
         let start = sqlx::query_scalar!(
@@ -579,7 +583,9 @@ mod server {
             let next = end.succ_opt().unwrap_or(end);
             open(&mut tx, &e.principal, id, &place, next, "transfert").await?;
         }
-        e.access.commit(tx, Some(accompagnement_id.to_string())).await
+        e.access
+            .commit(tx, Some(accompagnement_id.to_string()))
+            .await
     }
 }
 

@@ -223,7 +223,9 @@ pub fn normalise_trait(input: &str) -> Result<String, &'static str> {
         .chars()
         .all(|c| c.is_ascii_uppercase() || c == '-' || c == '\'' || c == ' ')
     {
-        return Err("Seules les lettres, les traits d’union, les apostrophes et les espaces sont admis.");
+        return Err(
+            "Seules les lettres, les traits d’union, les apostrophes et les espaces sont admis.",
+        );
     }
     Ok(out)
 }
@@ -313,7 +315,10 @@ mod tests {
 
     #[test]
     fn traits_are_normalised_as_the_rniv_says() {
-        assert_eq!(normalise_trait("  Lefèvre-Dubois ").unwrap(), "LEFEVRE-DUBOIS");
+        assert_eq!(
+            normalise_trait("  Lefèvre-Dubois ").unwrap(),
+            "LEFEVRE-DUBOIS"
+        );
         assert_eq!(normalise_trait("d’Arcy").unwrap(), "D'ARCY");
         assert_eq!(normalise_trait("Jean  Émile").unwrap(), "JEAN EMILE");
         assert_eq!(normalise_trait("Cœur").unwrap(), "COEUR");

@@ -105,9 +105,13 @@ struct Parsed {
 }
 
 fn strict(field: &str, label: &str, value: &str, max: usize) -> Result<String, AppError> {
-    let v = normalise_trait(value).map_err(|m| AppError::invalid(field, &format!("{label} : {m}")))?;
+    let v =
+        normalise_trait(value).map_err(|m| AppError::invalid(field, &format!("{label} : {m}")))?;
     if v.chars().count() > max {
-        return Err(AppError::invalid(field, &format!("{label} : {max} caractères au plus.")));
+        return Err(AppError::invalid(
+            field,
+            &format!("{label} : {max} caractères au plus."),
+        ));
     }
     Ok(v)
 }
@@ -126,7 +130,8 @@ fn parse(form: &IdentityForm, today: NaiveDate) -> Result<Parsed, AppError> {
             "La date de naissance est antérieure à 1900 : vérifiez-la.",
         ));
     }
-    let sex = Sex::parse(&form.sex).ok_or_else(|| AppError::invalid("sex", "Choisissez le sexe."))?;
+    let sex =
+        Sex::parse(&form.sex).ok_or_else(|| AppError::invalid("sex", "Choisissez le sexe."))?;
     let status = TrustStatus::parse(&form.status)
         .ok_or_else(|| AppError::invalid("status", "Choisissez le statut de l’identité."))?;
     let birthplace = match form.birthplace_insee.trim() {
@@ -141,7 +146,12 @@ fn parse(form: &IdentityForm, today: NaiveDate) -> Result<Parsed, AppError> {
         ("", None) => None,
         ("", Some(_)) => Some(INS_OIDS[0].0.to_string()),
         (oid, _) if INS_OIDS.iter().any(|(o, _)| *o == oid) => Some(oid.to_string()),
-        _ => return Err(AppError::invalid("oid", "L’OID du matricule INS n’est pas reconnu.")),
+        _ => {
+            return Err(AppError::invalid(
+                "oid",
+                "L’OID du matricule INS n’est pas reconnu.",
+            ))
+        }
     };
     if status != TrustStatus::Prov && (form.doubtful || form.fictitious) {
         return Err(AppError::invalid(
@@ -156,14 +166,24 @@ fn parse(form: &IdentityForm, today: NaiveDate) -> Result<Parsed, AppError> {
         ));
     }
     Ok(Parsed {
-        birth_last_name: strict("birth_last_name", "Nom de naissance", &form.birth_last_name, 100)?,
+        birth_last_name: strict(
+            "birth_last_name",
+            "Nom de naissance",
+            &form.birth_last_name,
+            100,
+        )?,
         birth_first_names: strict(
             "birth_first_names",
             "Prénoms de naissance",
             &form.birth_first_names,
             200,
         )?,
-        used_last_name: validate::required("used_last_name", "Nom utilisé", &form.used_last_name, 100)?,
+        used_last_name: validate::required(
+            "used_last_name",
+            "Nom utilisé",
+            &form.used_last_name,
+            100,
+        )?,
         used_first_name: validate::required(
             "used_first_name",
             "Prénom utilisé",
@@ -211,7 +231,10 @@ pub async fn update_identity(
     // The form of a non-qualified identity never carries the matricule back:
     // an empty field keeps the stored one.
     if p.matricule.is_none() && form.matricule.trim().is_empty() && before != TrustStatus::Qual {
-        p.matricule = current.ins_matricule.as_deref().and_then(|m| Nir::parse(m).ok());
+        p.matricule = current
+            .ins_matricule
+            .as_deref()
+            .and_then(|m| Nir::parse(m).ok());
         if p.matricule.is_some() && p.oid.is_none() {
             p.oid = Some(INS_OIDS[0].0.to_string());
         }

@@ -127,14 +127,7 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
     .into_iter()
     .map(|a| {
         let current = a.start_date <= today && a.end_date.is_none_or(|end| end >= today);
-        let period = match a.end_date {
-            Some(end) => format!(
-                "du {} au {}",
-                time::short_date(a.start_date),
-                time::short_date(end)
-            ),
-            None => format!("depuis le {}", time::short_date(a.start_date)),
-        };
+        let period = time::period(a.start_date, a.end_date);
         AccompagnementView {
             etablissement: a.etablissement,
             unit: a.unit,

@@ -64,8 +64,10 @@ test("une tablette laissée sans activité revient à la connexion", async ({ pa
   await page.clock.install();
   await signIn(page, "educateur");
   await expect(page.getByRole("heading", { name: "Mes usagers" })).toBeVisible();
+  // The idle watch starts with the header's badge.
+  await expect(page.getByTestId("user-name")).toBeVisible();
   await page.clock.fastForward("16:00");
   await expect(page).toHaveURL(/\/connexion\?expiree=1/);
-  await expect(page.getByRole("status")).toHaveText("Votre session a expiré. Veuillez vous reconnecter.");
+  await expect(page.getByRole("status").filter({ hasText: "expiré" })).toHaveText("Votre session a expiré. Veuillez vous reconnecter.");
   await expect(page.getByText("Lucas MOREAU")).toHaveCount(0);
 });

@@ -51,13 +51,10 @@ pub fn use_session() -> SessionContext {
     expect_context::<SessionContext>()
 }
 
-/// Once the page is interactive: marks the body (tests wait for it) and
-/// registers the service worker.
+/// In the browser: registers the service worker. (The page is marked
+/// interactive by the entry point, once hydration has finished.)
 pub fn on_hydrated() {
     Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
         let _ = window().navigator().service_worker().register("/sw.js");
     });
 }

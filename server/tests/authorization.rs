@@ -103,6 +103,11 @@ async fn sample_arguments(pool: &PgPool, path: &str, usager: Uuid) -> Vec<(Strin
             ("form[phone]", "0600000000".into()),
             ("form[email]", "".into()),
         ],
+        "/api/professionnel_ajouter" => vec![
+            ("form[role]", "Kinésithérapeute".into()),
+            ("form[name]", "Julie Morel".into()),
+        ],
+        "/api/referent_designer" => vec![("candidate", key())],
         "/api/protection_ajouter" => vec![
             ("form[kind]", "curatelle".into()),
             ("form[mandataire]", "UDAF".into()),

@@ -246,6 +246,69 @@ async fn an_accompaniment_cannot_end_before_it_starts_and_its_end_closes_the_tea
     );
 }
 
+#[sqlx::test(migrations = "../migrations")]
+async fn a_referent_is_chosen_among_the_team_and_one_medecin_traitant_at_a_time(
+    pool: sqlx::PgPool,
+) {
+    let app = spawn_app(pool).await;
+    app.login("chef.service").await;
+    let lucas = usager_named(&app.pool, "Lucas").await.to_string();
+    let (_, file) = app.call("dossier_administratif", &[("id", &lucas)]).await;
+    let candidates = file["referent_candidates"].as_array().unwrap();
+    let moniteur = candidates
+        .iter()
+        .find(|c| {
+            c["label"]
+                .as_str()
+                .unwrap()
+                .starts_with("Camille Martin — Foyer")
+        })
+        .unwrap();
+    let code = format!(
+        "{}/{}",
+        moniteur["etablissement_id"].as_str().unwrap(),
+        moniteur["account_id"].as_str().unwrap()
+    );
+    let (status, _) = app
+        .call("referent_designer", &[("id", &lucas), ("candidate", &code)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Someone of another établissement cannot be chosen.
+    let fam: String = sqlx::query_scalar(
+        "SELECT s.etablissement_id::text || '/' || a.id::text FROM account a
+         JOIN staff_assignment s ON s.account_id = a.id WHERE a.login = 'educateur.fam' LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (status, _) = app
+        .call("referent_designer", &[("id", &lucas), ("candidate", &fam)])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, _) = app
+        .call(
+            "professionnel_ajouter",
+            &[
+                ("id", &lucas),
+                ("form[role]", "Médecin généraliste"),
+                ("form[name]", "Dr Hélène Roy"),
+                ("form[medecin_traitant]", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, file) = app.call("dossier_administratif", &[("id", &lucas)]).await;
+    let doctors: Vec<&Value> = file["professionals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["medecin_traitant"] == true)
+        .collect();
+    assert_eq!(doctors.len(), 1);
+    assert_eq!(doctors[0]["name"], "Dr Hélène Roy");
+}
+
 fn note(id: Uuid, usager: Uuid, body: &str) -> Vec<(String, String)> {
     vec![
         ("id".into(), usager.to_string()),

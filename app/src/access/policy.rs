@@ -197,6 +197,20 @@ pub const POLICIES: &[(&str, Policy)] = &[
             action: Action::Write,
         },
     ),
+    (
+        "/api/professionnel_ajouter",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/referent_designer",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Write,
+        },
+    ),
     ("/api/cahier_de_liaison", Policy::StaffList),
     ("/api/agenda_unite", Policy::StaffList),
     ("/api/documents_echeances", Policy::StaffList),

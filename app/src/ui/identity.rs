@@ -2,8 +2,8 @@
 
 use super::{error_view, ErrorNotice};
 use crate::usager::administrative::{
-    get_administrative, place_code, AddContact, AddProtection, Admit, ContactRole,
-    EndAccompaniment, ENTRY_MODES, EXIT_MODES, PROTECTION_KINDS,
+    get_administrative, place_code, AddContact, AddProfessional, AddProtection, Admit, ContactRole,
+    EndAccompaniment, SetReferent, ENTRY_MODES, EXIT_MODES, PROTECTION_KINDS,
 };
 use crate::usager::identity::{IdentityView, Sex, TrustStatus, INS_OIDS};
 use crate::usager::{get_identity, UpdateIdentity};
@@ -158,6 +158,8 @@ pub fn AdministrativeSection(id: Uuid) -> impl IntoView {
     let protection = ServerAction::<AddProtection>::new();
     let admit = ServerAction::<Admit>::new();
     let end = ServerAction::<EndAccompaniment>::new();
+    let professional = ServerAction::<AddProfessional>::new();
+    let referent = ServerAction::<SetReferent>::new();
     let file = Resource::new(
         move || {
             (
@@ -165,6 +167,8 @@ pub fn AdministrativeSection(id: Uuid) -> impl IntoView {
                 protection.version().get(),
                 admit.version().get(),
                 end.version().get(),
+                professional.version().get(),
+                referent.version().get(),
             )
         },
         move |_| get_administrative(id),
@@ -175,6 +179,8 @@ pub fn AdministrativeSection(id: Uuid) -> impl IntoView {
             protection.value().get().and_then(|r| r.err()),
             admit.value().get().and_then(|r| r.err()),
             end.value().get().and_then(|r| r.err()),
+            professional.value().get().and_then(|r| r.err()),
+            referent.value().get().and_then(|r| r.err()),
         ]
         .into_iter()
         .flatten()
@@ -191,6 +197,7 @@ pub fn AdministrativeSection(id: Uuid) -> impl IntoView {
                         Err(e) => return error_view(e),
                     };
                     let places = StoredValue::new(f.places.clone());
+                    let candidates = StoredValue::new(f.referent_candidates.clone());
                     view! {
                         <h3>"Contacts"</h3>
                         <ul class="plain-list" data-testid="contacts">
@@ -290,6 +297,28 @@ pub fn AdministrativeSection(id: Uuid) -> impl IntoView {
                                     <div class="field"><label for="pm-debut">"Début"</label><input id="pm-debut" name="form[start_date]" type="date"/></div>
                                     <div class="field"><label for="pm-fin">"Fin (facultatif)"</label><input id="pm-fin" name="form[end_date]" type="date"/></div>
                                     <button type="submit" class="button button-primary">"Ajouter la mesure"</button>
+                                </ActionForm>
+                            </details>
+                            <details class="edit">
+                                <summary>"Ajouter un professionnel extérieur"</summary>
+                                <ActionForm action=professional attr:class="form-grid">
+                                    <input type="hidden" name="id" value=id.to_string()/>
+                                    <div class="field"><label for="pe-role">"Fonction"</label><input id="pe-role" name="form[role]" type="text"/></div>
+                                    <div class="field"><label for="pe-nom">"Nom"</label><input id="pe-nom" name="form[name]" type="text"/></div>
+                                    <div class="field"><label for="pe-tel">"Téléphone"</label><input id="pe-tel" name="form[phone]" type="tel"/></div>
+                                    <label class="check"><input type="checkbox" name="form[medecin_traitant]" value="true"/>" Médecin traitant (remplace le précédent)"</label>
+                                    <button type="submit" class="button button-primary">"Ajouter le professionnel"</button>
+                                </ActionForm>
+                            </details>
+                            <details class="edit">
+                                <summary>"Désigner un référent"</summary>
+                                <ActionForm action=referent attr:class="form-grid">
+                                    <input type="hidden" name="id" value=id.to_string()/>
+                                    <div class="field"><label for="rf-qui">"Professionnel et établissement"</label>
+                                        <select id="rf-qui" name="candidate">
+                                            {candidates.get_value().iter().map(|c| view! { <option value=c.code()>{c.label.clone()}</option> }).collect_view()}
+                                        </select></div>
+                                    <button type="submit" class="button button-primary">"Désigner"</button>
                                 </ActionForm>
                             </details>
                             <details class="edit">

@@ -140,6 +140,9 @@ pub struct AdministrativeFile {
     pub accompagnements: Vec<AccompagnementLine>,
     /// Where the caller may admit or transfer (empty when they may not write).
     pub places: Vec<Place>,
+    /// Who may become référent: staff working where the person is accompanied
+    /// now (empty when the caller may not write).
+    pub referent_candidates: Vec<ReferentCandidate>,
     pub can_edit: bool,
 }
 
@@ -151,6 +154,32 @@ pub struct ContactForm {
     pub relationship: String,
     pub phone: String,
     pub email: String,
+}
+
+/// A staff member who may coordinate the person's project in an établissement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferentCandidate {
+    pub etablissement_id: Uuid,
+    pub account_id: Uuid,
+    /// "Camille Martin — Foyer Les Glycines".
+    pub label: String,
+}
+
+impl ReferentCandidate {
+    /// How a candidate travels in a form's `<option value>`.
+    pub fn code(&self) -> String {
+        format!("{}/{}", self.etablissement_id, self.account_id)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfessionalForm {
+    pub role: String,
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub medecin_traitant: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,6 +207,20 @@ pub async fn add_contact(id: Uuid, form: ContactForm) -> Result<(), AppError> {
 #[server(endpoint = "protection_ajouter")]
 pub async fn add_protection(id: Uuid, form: ProtectionForm) -> Result<(), AppError> {
     server::add_protection(id, form).await
+}
+
+/// Adds a professional outside the organisation (the médecin traitant
+/// replaces the previous one).
+#[server(endpoint = "professionnel_ajouter")]
+pub async fn add_professional(id: Uuid, form: ProfessionalForm) -> Result<(), AppError> {
+    server::add_professional(id, form).await
+}
+
+/// Makes a staff member the référent of the person in an établissement
+/// (`candidate` is `etablissement_id/account_id`).
+#[server(endpoint = "referent_designer")]
+pub async fn set_referent(id: Uuid, candidate: String) -> Result<(), AppError> {
+    server::set_referent(id, candidate).await
 }
 
 /// Admits the usager in an établissement (and unit), from a date.
@@ -322,10 +365,13 @@ mod server {
         })
         .collect();
         let can_edit = may(&mut tx, &e.principal, id, Section::Identite, Action::Write).await?;
-        let places = if can_edit {
-            places_of(&mut tx, &e.principal).await?
+        let (places, referent_candidates) = if can_edit {
+            (
+                places_of(&mut tx, &e.principal).await?,
+                referent_candidates(&mut tx, id).await?,
+            )
         } else {
-            vec![]
+            (vec![], vec![])
         };
         e.access.commit(tx, Some("administratif".into())).await?;
         Ok(AdministrativeFile {
@@ -335,8 +381,109 @@ mod server {
             referents,
             accompagnements,
             places,
+            referent_candidates,
             can_edit,
         })
+    }
+
+    /// Staff assigned where the person is accompanied today (same
+    /// établissement; the same unit, or the whole établissement).
+    async fn referent_candidates(
+        conn: &mut sqlx::PgConnection,
+        usager_id: Uuid,
+    ) -> Result<Vec<ReferentCandidate>, AppError> {
+        Ok(sqlx::query!(
+            r#"SELECT DISTINCT a.etablissement_id, s.account_id,
+                      ac.first_name || ' ' || ac.last_name || ' — ' || e.name AS "label!"
+               FROM accompagnement a
+               JOIN etablissement e ON e.id = a.etablissement_id
+               JOIN staff_assignment s ON s.etablissement_id = a.etablissement_id
+                    AND (s.unit_id IS NULL OR s.unit_id = a.unit_id)
+               JOIN account ac ON ac.id = s.account_id AND ac.active
+               WHERE a.usager_id = $1
+                 AND a.start_date <= paris_today() AND (a.end_date IS NULL OR a.end_date >= paris_today())
+                 AND s.start_date <= paris_today() AND (s.end_date IS NULL OR s.end_date >= paris_today())
+                 AND ac.profession NOT IN ('directeur', 'administrateur', 'secretaire')
+               ORDER BY 3"#,
+            usager_id
+        )
+        .fetch_all(conn)
+        .await
+        .context("listing possible référents")
+        .map_err(db_error)?
+        .into_iter()
+        .map(|r| ReferentCandidate {
+            etablissement_id: r.etablissement_id,
+            account_id: r.account_id,
+            label: r.label,
+        })
+        .collect())
+    }
+
+    pub async fn set_referent(id: Uuid, candidate: String) -> Result<(), AppError> {
+        let e = enter(id, Section::Identite, Action::Write).await?;
+        let mut tx = e.state.begin().await?;
+        let chosen = referent_candidates(&mut tx, id)
+            .await?
+            .into_iter()
+            .find(|c| c.code() == candidate)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "candidate",
+                    "Choisissez un professionnel qui travaille là où la personne est accompagnée.",
+                )
+            })?;
+        sqlx::query!(
+            r#"INSERT INTO referent (organisation_id, usager_id, etablissement_id, account_id, since)
+               VALUES ($1, $2, $3, $4, paris_today())
+               ON CONFLICT (usager_id, etablissement_id)
+               DO UPDATE SET account_id = EXCLUDED.account_id, since = EXCLUDED.since
+               WHERE referent.account_id <> EXCLUDED.account_id"#,
+            e.principal.organisation_id,
+            id,
+            chosen.etablissement_id,
+            chosen.account_id
+        )
+        .execute(&mut *tx)
+        .await
+        .context("designating a référent")
+        .map_err(db_error)?;
+        e.access.commit(tx, Some(candidate)).await
+    }
+
+    pub async fn add_professional(id: Uuid, form: ProfessionalForm) -> Result<(), AppError> {
+        let e = enter(id, Section::Identite, Action::Write).await?;
+        let role = validate::required("role", "Fonction", &form.role, 100)?;
+        let name = validate::required("name", "Nom", &form.name, 200)?;
+        let phone = validate::optional("phone", "Téléphone", &form.phone, 40)?;
+        let mut tx = e.state.begin().await?;
+        if form.medecin_traitant {
+            sqlx::query!(
+                "UPDATE external_professional SET medecin_traitant = false WHERE usager_id = $1",
+                id
+            )
+            .execute(&mut *tx)
+            .await
+            .context("replacing the médecin traitant")
+            .map_err(db_error)?;
+        }
+        let pid = Uuid::new_v4();
+        sqlx::query!(
+            r#"INSERT INTO external_professional (id, organisation_id, usager_id, role, name, phone, medecin_traitant)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
+            pid,
+            e.principal.organisation_id,
+            id,
+            role,
+            name,
+            phone,
+            form.medecin_traitant
+        )
+        .execute(&mut *tx)
+        .await
+        .context("adding an external professional")
+        .map_err(db_error)?;
+        e.access.commit(tx, Some(pid.to_string())).await
     }
 
     /// Where the caller may admit: the units of the établissements they are

@@ -606,6 +606,27 @@ async fn documents_round_trip_byte_for_byte_and_bad_files_are_refused(pool: sqlx
     .unwrap();
     assert_eq!(stored, 1, "nothing half-written");
 
+    // One envoi, one person: an `id` after the authorized file is refused.
+    let emma = usager_named(&app.pool, "Emma").await;
+    let form = reqwest::multipart::Form::new()
+        .text("id", lucas.to_string())
+        .text("kind", "compte_rendu")
+        .text("title", "Deux personnes")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf.clone()).file_name("a.pdf"),
+        )
+        .text("id", emma.to_string());
+    let response = app
+        .client
+        .post(app.url("/api/document_depot"))
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
     // Outside the perimeter: refused and traced, for upload and download.
     let fam = app.other_device();
     fam.login("educateur.fam").await;

@@ -123,6 +123,13 @@ pub async fn upload(data: MultipartData) -> Result<Uuid, AppError> {
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         match field.name().unwrap_or_default() {
+            // The usager is fixed once the file is authorized for them.
+            "id" | "file" if access.is_some() => {
+                return Err(AppError::invalid(
+                    "file",
+                    "Un seul fichier, pour une seule personne, par envoi.",
+                ));
+            }
             "id" => {
                 let text = field.text().await.map_err(multipart_error)?;
                 usager = Some(

@@ -133,8 +133,9 @@ pub async fn correct(
     let p = parse(&input)?;
     let reason = validate::required("reason", "Motif de la correction", &reason, 500)?;
     let mut tx = e.state.begin().await?;
-    let replayed = sqlx::query_scalar!(
-        r#"SELECT transmission_id FROM transmission_version WHERE request_key = $1"#,
+    let replayed = sqlx::query!(
+        r#"SELECT v.transmission_id, t.usager_id FROM transmission_version v
+           JOIN transmission t ON t.id = v.transmission_id WHERE v.request_key = $1"#,
         request_key
     )
     .fetch_optional(&mut *tx)
@@ -142,7 +143,8 @@ pub async fn correct(
     .context("looking for a replayed correction")
     .map_err(db_error)?;
     if let Some(found) = replayed {
-        if found != transmission_id {
+        // The key of another note, or of another person's: not a replay.
+        if found.transmission_id != transmission_id || found.usager_id != id {
             return Err(AppError::Conflict);
         }
         let v = view(&mut tx, transmission_id).await?;

@@ -248,7 +248,7 @@ pub async fn end_accompaniment(
 }
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use super::*;
     use crate::access::server::{enter, may};
     use crate::access::{organisation_wide_admin, Action, Section};
@@ -340,30 +340,7 @@ mod server {
             since: time::short_date(r.since),
         })
         .collect();
-        let accompagnements = sqlx::query!(
-            r#"SELECT a.id, e.name AS etablissement, un.name AS "unit?", a.start_date AS "start_date: NaiveDate",
-                      a.end_date AS "end_date: NaiveDate", a.entry_mode, a.exit_mode
-               FROM accompagnement a JOIN etablissement e ON e.id = a.etablissement_id
-               LEFT JOIN unit un ON un.id = a.unit_id
-               WHERE a.usager_id = $1
-               ORDER BY (a.end_date IS NULL) DESC, a.start_date DESC"#,
-            id
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .context("loading accompaniments")
-        .map_err(db_error)?
-        .into_iter()
-        .map(|a| AccompagnementLine {
-            id: a.id,
-            etablissement: a.etablissement,
-            unit: a.unit,
-            period: period(a.start_date, a.end_date),
-            entry_mode: label_of(&ENTRY_MODES, &a.entry_mode),
-            exit_mode: a.exit_mode.map(|m| label_of(&EXIT_MODES, &m)),
-            current: a.start_date <= today && a.end_date.is_none_or(|d| d >= today),
-        })
-        .collect();
+        let accompagnements = accompaniments(&mut tx, id, today).await?;
         let can_edit = may(&mut tx, &e.principal, id, Section::Identite, Action::Write).await?;
         let (places, referent_candidates) = if can_edit {
             (
@@ -484,6 +461,39 @@ mod server {
         .context("adding an external professional")
         .map_err(db_error)?;
         e.access.commit(tx, Some(pid.to_string())).await
+    }
+
+    /// Every accompaniment of the usager, current ones first (the record
+    /// header shows the current ones, the administrative file all).
+    pub(crate) async fn accompaniments(
+        conn: &mut sqlx::PgConnection,
+        id: Uuid,
+        today: NaiveDate,
+    ) -> Result<Vec<AccompagnementLine>, AppError> {
+        Ok(sqlx::query!(
+            r#"SELECT a.id, e.name AS etablissement, un.name AS "unit?", a.start_date AS "start_date: NaiveDate",
+                      a.end_date AS "end_date: NaiveDate", a.entry_mode, a.exit_mode
+               FROM accompagnement a JOIN etablissement e ON e.id = a.etablissement_id
+               LEFT JOIN unit un ON un.id = a.unit_id
+               WHERE a.usager_id = $1
+               ORDER BY (a.end_date IS NULL) DESC, a.start_date DESC"#,
+            id
+        )
+        .fetch_all(conn)
+        .await
+        .context("loading accompaniments")
+        .map_err(db_error)?
+        .into_iter()
+        .map(|a| AccompagnementLine {
+            id: a.id,
+            etablissement: a.etablissement,
+            unit: a.unit,
+            period: period(a.start_date, a.end_date),
+            entry_mode: label_of(&ENTRY_MODES, &a.entry_mode),
+            exit_mode: a.exit_mode.map(|m| label_of(&EXIT_MODES, &m)),
+            current: a.start_date <= today && a.end_date.is_none_or(|d| d >= today),
+        })
+        .collect())
     }
 
     /// Where the caller may admit: the units of the établissements they are

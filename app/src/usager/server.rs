@@ -110,32 +110,16 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
     .context("loading the usager")
     .map_err(db_error)?;
 
-    let accompagnements = sqlx::query!(
-        r#"SELECT e.name AS etablissement, un.name AS "unit?", a.start_date AS "start_date: NaiveDate",
-                  a.end_date AS "end_date: NaiveDate"
-           FROM accompagnement a
-           JOIN etablissement e ON e.id = a.etablissement_id
-           LEFT JOIN unit un ON un.id = a.unit_id
-           WHERE a.usager_id = $1
-           ORDER BY (a.end_date IS NULL) DESC, a.start_date DESC"#,
-        id
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .context("loading accompaniments")
-    .map_err(db_error)?
-    .into_iter()
-    .map(|a| {
-        let current = a.start_date <= today && a.end_date.is_none_or(|end| end >= today);
-        let period = time::period(a.start_date, a.end_date);
-        AccompagnementView {
+    let accompagnements = super::administrative::server::accompaniments(&mut tx, id, today)
+        .await?
+        .into_iter()
+        .map(|a| AccompagnementView {
             etablissement: a.etablissement,
             unit: a.unit,
-            period,
-            current,
-        }
-    })
-    .collect();
+            period: a.period,
+            current: a.current,
+        })
+        .collect();
     let mut sections = Vec::new();
     for section in Section::ALL {
         if decide(&mut tx, &principal, id, section, Action::Read)

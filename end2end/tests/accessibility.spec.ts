@@ -34,12 +34,18 @@ test("accès refusé avec le formulaire de bris de glace, traçabilité et exame
   const href = await page.getByRole("link", { name: /Lucas MOREAU/ }).getAttribute("href");
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await page.waitForURL(/\/connexion/);
+  // The sign-out has reached the server: nobody is shown as signed in.
+  await expect(page.getByTestId("user-name")).toHaveCount(0);
+  await expect(page.getByLabel("Identifiant")).toBeVisible();
   await signedIn(page, "aide.soignant");
   await page.goto(href!);
   await expect(page.getByRole("heading", { name: "Accès refusé" })).toBeVisible();
   await expectNoViolations(page);
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await page.waitForURL(/\/connexion/);
+  // The sign-out has reached the server: nobody is shown as signed in.
+  await expect(page.getByTestId("user-name")).toHaveCount(0);
+  await expect(page.getByLabel("Identifiant")).toBeVisible();
   await signedIn(page, "directeur");
   await page.goto("/tracabilite");
   await expect(page.getByRole("heading", { name: "Traçabilité des accès" })).toBeVisible();

@@ -165,11 +165,14 @@ pub fn router(
     );
 
     let request_id = HeaderName::from_static("x-request-id");
-    let router = Router::new()
+    // Probes, the service worker and the hashed assets never touch the
+    // session: the worker precaches dozens of files at once, and a request
+    // that re-saved the session while the person signs out would bring it
+    // back to life.
+    let public = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/sw.js", get(move || async move { sw.response() }))
-        .route("/documents/{id}", get(crate::download::document))
         .nest_service(
             "/pkg",
             ServiceBuilder::new()
@@ -183,6 +186,9 @@ pub fn router(
                         .precompressed_gzip(),
                 ),
         )
+        .with_state(state.clone());
+    let with_session = Router::new()
+        .route("/documents/{id}", get(crate::download::document))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -194,6 +200,7 @@ pub fn router(
         .with_state(state)
         .layer(axum::middleware::map_response(error_status))
         .layer(sessions);
+    let router = public.merge(with_session);
     with_security_headers(router).layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))

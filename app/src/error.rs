@@ -41,6 +41,10 @@ pub enum AppError {
     /// reload and edit.
     #[error("stale version")]
     Stale { current_version: i32 },
+    #[error("incomplete")]
+    Incomplete { missing: Vec<String> },
+    #[error("frozen")]
+    Frozen,
     /// A dependency (the database) is unreachable; retrying later may work.
     #[error("unavailable")]
     Unavailable,
@@ -62,8 +66,8 @@ impl AppError {
             AppError::TooManyAttempts { .. } => 429,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Invalid { .. } => 422,
-            AppError::Conflict | AppError::Stale { .. } => 409,
+            AppError::Invalid { .. } | AppError::Incomplete { .. } => 422,
+            AppError::Conflict | AppError::Stale { .. } | AppError::Frozen => 409,
             AppError::Unavailable => 503,
             AppError::Internal { .. } | AppError::Transport { .. } => 500,
         }
@@ -99,6 +103,13 @@ impl AppError {
                  Vos changements n’ont pas été enregistrés : la version actuelle est affichée, \
                  reportez-y vos modifications."
             ),
+            AppError::Incomplete { missing } => format!(
+                "Le projet ne peut pas être validé, il manque : {}",
+                missing.join(" ")
+            ),
+            AppError::Frozen => "Cette version du projet est validée et ne se modifie plus : \
+                                 créez un avenant pour la faire évoluer."
+                .to_string(),
             AppError::Unavailable => {
                 "Le service est momentanément indisponible. Réessayez dans un instant.".to_string()
             }
@@ -156,6 +167,10 @@ mod tests {
             AppError::invalid("login", "L’identifiant est obligatoire."),
             AppError::Conflict,
             AppError::Stale { current_version: 3 },
+            AppError::Incomplete {
+                missing: vec!["Aucun objectif.".into()],
+            },
+            AppError::Frozen,
             AppError::Unavailable,
             AppError::Internal {
                 request_id: "abc".into(),

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod document;
 pub mod error;
 pub mod organisation;
+pub mod projet;
 pub mod serafin;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -127,6 +128,16 @@ lazy_page!(
     "L’examen des bris de glace."
 );
 lazy_page!(
+    ProjetRoute,
+    ui::projet::ProjetPage,
+    "Un projet personnalisé."
+);
+lazy_page!(
+    TrameRoute,
+    ui::projet::TramePage,
+    "La trame du projet personnalisé."
+);
+lazy_page!(
     RightsRoute,
     ui::admin::RightsPage,
     "L’administration des droits."
@@ -153,12 +164,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/connexion") view=ui::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/usagers") view=ui::usagers::UsagersPage ssr=SsrMode::Async/>
                 <Route path=path!("/usagers/:id") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/usagers/:id/projets/:projet") view={Lazy::<ProjetRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cahier") view={Lazy::<CahierRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/agenda") view={Lazy::<AgendaRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/documents/echeances") view={Lazy::<ExpiringRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/famille") view={Lazy::<FamilyRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/tracabilite") view={Lazy::<TrailRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/bris-de-glace") view={Lazy::<BreakGlassRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/administration/trame") view={Lazy::<TrameRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/administration/droits") view={Lazy::<RightsRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -1,6 +1,40 @@
 //! The SERAFIN-PH nomenclature (disability sector), shipped as data with
-//! its French labels. The direct services type agenda events now; the needs
-//! arrive with the projet personnalisé.
+//! its French labels. The needs type the besoins of a projet personnalisé;
+//! the direct services type its prestations and agenda events.
+
+/// Needs (besoins), code and French label.
+pub const NEEDS: &[(&str, &str)] = &[
+    ("1.1.1.1", "Besoins en matière de fonctions mentales, psychiques, cognitives et du système nerveux"),
+    ("1.1.1.2", "Besoins en matière de fonctions sensorielles"),
+    ("1.1.1.3", "Besoins en matière de douleur"),
+    ("1.1.1.4", "Besoins relatifs à la voix, à la parole et à l’appareil bucco-dentaire"),
+    ("1.1.1.5", "Besoins en matière de fonctions cardio-vasculaire, hématopoïétique, immunitaire et respiratoire"),
+    ("1.1.1.6", "Besoins en matière de fonctions digestive, métabolique et endocrinienne"),
+    ("1.1.1.7", "Besoins en matière de fonctions génito-urinaires et reproductives"),
+    ("1.1.1.8", "Besoins en matière de fonctions locomotrices"),
+    ("1.1.1.9", "Besoins relatifs à la peau et aux structures associées"),
+    ("1.1.1.10", "Besoins pour entretenir et prendre soin de sa santé"),
+    ("1.2.1.1", "Besoins en lien avec l’entretien personnel"),
+    ("1.2.1.2", "Besoins en lien avec les relations et les interactions avec autrui"),
+    ("1.2.1.3", "Besoins pour la mobilité"),
+    ("1.2.1.4", "Besoins pour prendre des décisions adaptées et pour la sécurité"),
+    ("1.3.1.1", "Besoins pour accéder aux droits et à la citoyenneté"),
+    ("1.3.2.1", "Besoins pour vivre dans un logement"),
+    ("1.3.2.2", "Besoins pour accomplir les activités domestiques"),
+    ("1.3.3.1", "Besoins en lien avec la vie scolaire et étudiante"),
+    ("1.3.3.2", "Besoins en lien avec le travail et l’emploi"),
+    ("1.3.3.3", "Besoins transversaux en matière d’apprentissages"),
+    ("1.3.3.4", "Besoins pour la vie familiale, la parentalité, la vie affective et sexuelle"),
+    ("1.3.3.5", "Besoins pour apprendre à être pair-aidant"),
+    ("1.3.4.1", "Besoins pour participer à la vie sociale"),
+    ("1.3.4.2", "Besoins pour se déplacer avec un moyen de transport"),
+    ("1.3.5.1", "Besoins en matière de ressources et d’autosuffisance économique"),
+];
+
+/// The label of a need, if the code exists.
+pub fn need(code: &str) -> Option<&'static str> {
+    NEEDS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+}
 
 /// Direct services (prestations directes), code and French label.
 pub const DIRECT_SERVICES: &[(&str, &str)] = &[
@@ -48,5 +82,10 @@ mod tests {
             assert!(code.starts_with("2.") && !label.is_empty());
         }
         assert!(super::direct_service("9.9").is_none());
+        for (code, label) in super::NEEDS {
+            assert!(seen.insert(code), "{code}");
+            assert!(code.starts_with("1.") && !label.is_empty());
+        }
+        assert!(super::need("1.2.1.3").is_some() && super::need("1.9").is_none());
     }
 }

@@ -211,6 +211,121 @@ pub const POLICIES: &[(&str, Policy)] = &[
             action: Action::Write,
         },
     ),
+    (
+        "/api/projets",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/projet",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/projet_comparer",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/projet_falc",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/projet_creer",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_ouvrir",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_entete",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_champ",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_element",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_element_statut",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_element_retirer",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_valider",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_avenant",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_statut",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_bilan",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/projet_accord",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    ("/api/projets_echeances", Policy::StaffList),
+    ("/api/trame", Policy::Administration),
+    ("/api/trame_modifier", Policy::Administration),
     ("/api/cahier_de_liaison", Policy::StaffList),
     ("/api/agenda_unite", Policy::StaffList),
     ("/api/documents_echeances", Policy::StaffList),

@@ -737,7 +737,7 @@ pub(crate) async fn record_consent(
 
 use super::{level_of, parse_level, MatrixRow};
 
-fn require_administrator(p: &Principal) -> Result<(), AppError> {
+pub(crate) fn require_administrator(p: &Principal) -> Result<(), AppError> {
     if p.kind == AccountKind::Staff && p.profession == Some(Profession::Administrateur) {
         Ok(())
     } else {

@@ -3,7 +3,7 @@
 //! because a browser download is a navigation, not a server-function call).
 
 use crate::startup::ServerState;
-use app::document::server::{content_disposition, download};
+use app::document::server::{content_disposition, download, Download};
 use app::error::AppError;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -13,6 +13,26 @@ use leptos::prelude::provide_context;
 use leptos::reactive::{computed::ScopedFuture, owner::Owner};
 use uuid::Uuid;
 
+/// Runs `work` as a server function runs: with the request's parts (the
+/// session) and the application state in its context.
+async fn in_context<T, F>(state: &ServerState, request: Request<Body>, work: F) -> T
+where
+    F: std::future::Future<Output = T>,
+{
+    let (parts, _) = request.into_parts();
+    let app_state = state.app.clone();
+    let owner = Owner::new();
+    owner
+        .with(|| {
+            ScopedFuture::new(async move {
+                provide_context(parts);
+                provide_context(app_state);
+                work.await
+            })
+        })
+        .await
+}
+
 pub async fn document(
     State(state): State<ServerState>,
     Path(id): Path<String>,
@@ -21,18 +41,65 @@ pub async fn document(
     let Ok(id) = Uuid::parse_str(&id) else {
         return refusal(AppError::NotFound);
     };
-    let (parts, _) = request.into_parts();
-    let app_state = state.app.clone();
-    let owner = Owner::new();
-    let result = owner
-        .with(|| {
-            ScopedFuture::new(async move {
-                provide_context(parts);
-                provide_context(app_state);
-                download(id).await
+    let result = in_context(&state, request, download(id)).await;
+    attachment(result)
+}
+
+/// `GET /projets/{id}/{variant}`: a projet personnalisé as PDF, the full
+/// document (`projet.pdf`) or its easy-to-read version (`facile-a-lire.pdf`).
+pub async fn projet(
+    State(state): State<ServerState>,
+    Path((id, variant)): Path<(String, String)>,
+    request: Request<Body>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return refusal(AppError::NotFound);
+    };
+    let falc = match variant.as_str() {
+        "projet.pdf" => false,
+        "facile-a-lire.pdf" => true,
+        _ => return refusal(AppError::NotFound),
+    };
+    let loaded = in_context(&state, request, app::projet::server::document(id)).await;
+    let result = match loaded {
+        Ok(doc) => tokio::task::spawn_blocking(move || {
+            let bytes = if falc {
+                crate::projet_pdf::falc_pdf(&doc)
+            } else {
+                crate::projet_pdf::projet_pdf(&doc)
+            };
+            let name = app::usager::identity::normalise_trait(&doc.view.informations.name)
+                .unwrap_or_default()
+                .replace(' ', "-")
+                .to_lowercase();
+            bytes.map(|bytes| Download {
+                file_name: format!(
+                    "{}-{name}.pdf",
+                    if falc {
+                        "mon-projet-facile-a-lire"
+                    } else {
+                        "projet-personnalise"
+                    }
+                ),
+                media_type: "application/pdf".into(),
+                bytes,
             })
         })
-        .await;
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
+        .map_err(|e| {
+            tracing::error!(error = %e, "writing a projet PDF");
+            AppError::Internal {
+                request_id: "pdf".into(),
+            }
+        }),
+        Err(e) => Err(e),
+    };
+    attachment(result)
+}
+
+fn attachment(result: Result<Download, AppError>) -> Response {
     match result {
         Ok(d) => {
             let disposition = HeaderValue::from_str(&content_disposition(&d.file_name))

@@ -4,8 +4,10 @@
 pub mod audit;
 pub mod config;
 pub mod demo;
+pub mod demo_projet;
 pub mod demo_record;
 pub mod download;
 pub mod embedded_pg;
+pub mod projet_pdf;
 pub mod service_worker;
 pub mod startup;

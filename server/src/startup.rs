@@ -189,6 +189,7 @@ pub fn router(
         .with_state(state.clone());
     let with_session = Router::new()
         .route("/documents/{id}", get(crate::download::document))
+        .route("/projets/{id}/{variant}", get(crate::download::projet))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod login;
 pub mod notes;
 pub mod outbox;
+pub mod projet;
 pub mod record;
 pub mod travail;
 pub mod usagers;
@@ -107,6 +108,7 @@ fn UserBadge(user: CurrentUser) -> impl IntoView {
             {reviews.then(|| view! { <A href="/bris-de-glace">"Bris de glace"</A> })}
             {searches.then(|| view! { <A href="/tracabilite">"Traçabilité"</A> })}
             {administers.then(|| view! { <A href="/administration/droits">"Droits"</A> })}
+            {administers.then(|| view! { <A href="/administration/trame">"Trame du projet"</A> })}
         </nav>
         <div class="user-badge">
             <div class="user-text">

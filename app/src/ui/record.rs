@@ -5,6 +5,7 @@ use super::agenda::AgendaSection;
 use super::documents::DocumentsSection;
 use super::identity::{AdministrativeSection, IdentitySection};
 use super::notes::TransmissionsSection;
+use super::projet::ProjetsSection;
 use super::travail::TravailSection;
 use super::{error_view, ErrorNotice, Layout};
 use crate::access::{
@@ -69,7 +70,8 @@ fn anchor(s: Section) -> Option<&'static str> {
         Section::Documents => Some("#documents"),
         Section::Travail => Some("#travail"),
         Section::Audit => Some("#acces"),
-        Section::Projet | Section::Soins | Section::Medical => None,
+        Section::Projet => Some("#projet"),
+        Section::Soins | Section::Medical => None,
     }
 }
 
@@ -127,6 +129,7 @@ fn Record(r: UsagerRecord) -> impl IntoView {
             <AdministrativeSection id/>
             <ConsentBlock id/>
         })}
+        {has(Section::Projet).then(|| view! { <ProjetsSection id/> })}
         {has(Section::Transmissions).then(|| view! { <TransmissionsSection id usager=name.clone()/> })}
         {has(Section::Agenda).then(|| view! { <AgendaSection id/> })}
         {has(Section::Documents).then(|| view! { <DocumentsSection id/> })}

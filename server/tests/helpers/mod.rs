@@ -61,6 +61,22 @@ impl TestApp {
         call_with(&self.client, &self.url(&format!("/api/{endpoint}")), form).await
     }
 
+    /// Calls a server function whose input is JSON.
+    pub async fn call_json(&self, endpoint: &str, body: &Value) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
     pub async fn login(&self, login: &str) -> (StatusCode, Value) {
         self.call(
             "connexion",

@@ -2,7 +2,7 @@ use super::*;
 use crate::access::server::{append_list_reads, enter, may, profession_may};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
-use crate::state::{db_error, AppState};
+use crate::state::{check_replay, db_error, AppState, Keyed};
 use crate::usager::administrative::label_of;
 use crate::{serafin, time, validate};
 use anyhow::Context as _;
@@ -273,19 +273,14 @@ pub async fn add_event(id: Uuid, form: EventForm) -> Result<(), AppError> {
     .context("adding an event")
     .map_err(db_error)?;
     if inserted.rows_affected() == 0 {
-        let same = sqlx::query_scalar!(
-            r#"SELECT (usager_id = $2 AND created_by = $3) AS "same!" FROM agenda_event WHERE id = $1"#,
+        check_replay(
+            &mut tx,
+            Keyed::AgendaEvent,
             form.id,
             id,
-            e.principal.account_id
+            e.principal.account_id,
         )
-        .fetch_one(&mut *tx)
-        .await
-        .context("checking a retried event")
-        .map_err(db_error)?;
-        if !same {
-            return Err(AppError::Conflict);
-        }
+        .await?;
     }
     e.access.commit(tx, Some(form.id.to_string())).await
 }

@@ -2,7 +2,7 @@ use super::*;
 use crate::access::server::{append_list_reads, enter, may, profession_may};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
-use crate::state::{db_error, AppState};
+use crate::state::{check_replay, db_error, AppState, Keyed};
 use crate::{time, validate};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -101,19 +101,14 @@ pub async fn write(id: Uuid, input: TransmissionInput) -> Result<TransmissionVie
         }
         None => {
             // A retry: the same author about the same usager finds their note.
-            let same = sqlx::query_scalar!(
-                r#"SELECT (usager_id = $2 AND author_id = $3) AS "same!" FROM transmission WHERE id = $1"#,
+            check_replay(
+                &mut tx,
+                Keyed::Transmission,
                 input.id,
                 id,
-                e.principal.account_id
+                e.principal.account_id,
             )
-            .fetch_one(&mut *tx)
-            .await
-            .context("checking a retried transmission")
-            .map_err(db_error)?;
-            if !same {
-                return Err(AppError::Conflict);
-            }
+            .await?;
         }
     }
     let v = view(&mut tx, input.id).await?;

@@ -1,7 +1,7 @@
 use super::*;
 use crate::access::server::{enter, may};
 use crate::access::{Action, Section};
-use crate::state::db_error;
+use crate::state::{check_replay, db_error, Keyed};
 use crate::{time, validate};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -123,19 +123,14 @@ pub async fn observe(id: Uuid, key: Uuid, body: String) -> Result<(), AppError> 
     .context("adding a work observation")
     .map_err(db_error)?;
     if inserted.rows_affected() == 0 {
-        let same = sqlx::query_scalar!(
-            r#"SELECT (usager_id = $2 AND author_id = $3) AS "same!" FROM travail_observation WHERE id = $1"#,
+        check_replay(
+            &mut tx,
+            Keyed::TravailObservation,
             key,
             id,
-            e.principal.account_id
+            e.principal.account_id,
         )
-        .fetch_one(&mut *tx)
-        .await
-        .context("checking a retried observation")
-        .map_err(db_error)?;
-        if !same {
-            return Err(AppError::Conflict);
-        }
+        .await?;
     }
     e.access.commit(tx, Some(key.to_string())).await
 }

@@ -87,8 +87,35 @@ test.describe("sans JavaScript", () => {
     await page.getByLabel("Mot de passe").fill("parcours-demo");
     await page.getByRole("button", { name: "Se connecter" }).click();
     await expect(page).toHaveURL(/\/usagers$/);
-    await expect(page.getByText("Lucas MOREAU")).toBeVisible();
+    await expect(page.getByTestId("usager-list").getByText("Lucas MOREAU")).toBeVisible();
     await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Lucas MOREAU" })).toBeVisible();
   });
+});
+
+test("projet personnalisé : indicateurs, éditeur avec ses formulaires ouverts, trame", async ({ page }) => {
+  await signedIn(page, "chef.service");
+  await hydrated(page);
+  await expect(page.getByTestId("indicateurs")).toBeVisible();
+  await page.getByText(/Voir les échéances/).click();
+  await expectNoViolations(page);
+  await page.locator(".deadline-en_retard a").first().click();
+  await hydrated(page);
+  await expect(page.getByTestId("projet-statut")).toBeVisible();
+  // Another viewport may have opened the avenant already.
+  const avenant = page.getByRole("button", { name: "Créer un avenant" });
+  if (await avenant.isVisible()) await avenant.click();
+  await expect(page.getByTestId("valider")).toBeVisible();
+  for (const summary of await page.locator("details > summary").all()) {
+    await summary.click();
+  }
+  await expectNoViolations(page);
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.waitForURL(/\/connexion/);
+  await expect(page.getByTestId("user-name")).toHaveCount(0);
+  await expect(page.getByLabel("Identifiant")).toBeVisible();
+  await signedIn(page, "admin");
+  await page.goto("/administration/trame");
+  await expect(page.getByTestId("trame-section").first()).toBeVisible();
+  await expectNoViolations(page);
 });

@@ -36,6 +36,7 @@ test("un référent écrit le projet personnalisé avec les mots de la personne,
   await signedIn(page, "educateur");
   await hydrated(page);
   const todo = page.getByTestId("echeances");
+  await todo.getByText(/Voir les échéances/).click();
   await expect(todo).toContainText("Sans projet en vigueur");
   await todo.locator(".deadline-sans_projet a").first().click();
   await hydrated(page);

@@ -502,7 +502,7 @@ pub struct Deadline {
     pub referent: String,
     /// "sans_projet", "en_retard" or "a_echeance".
     pub state: String,
-    /// "le 3 mars 2027" or "depuis le …".
+    /// "échéance le …" or "échéance dépassée depuis le …".
     pub due: String,
     pub projet_id: Option<Uuid>,
     /// The caller is this usager's référent.

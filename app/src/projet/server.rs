@@ -7,7 +7,7 @@ use crate::access::server::{
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
 use crate::organisation::Profession;
-use crate::state::{db_error, AppState};
+use crate::state::{check_replay, db_error, AppState, Keyed};
 use crate::{serafin, time, validate};
 use anyhow::Context as _;
 use chrono::{DateTime, Months, NaiveDate, Utc};
@@ -661,18 +661,7 @@ pub async fn create(
     .await
     .map_err(|e| fail(e, "creating a project"))?;
     if inserted.rows_affected() == 0 {
-        let same = sqlx::query_scalar!(
-            r#"SELECT (usager_id = $2 AND created_by = $3) AS "same!" FROM projet WHERE id = $1"#,
-            key,
-            id,
-            e.principal.account_id
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| fail(e, "checking a retried creation"))?;
-        if !same {
-            return Err(AppError::Conflict);
-        }
+        check_replay(&mut tx, Keyed::Projet, key, id, e.principal.account_id).await?;
         return Ok(key);
     }
     for etablissement in distinct {
@@ -1386,18 +1375,14 @@ pub async fn add_bilan(id: Uuid, projet: Uuid, key: Uuid, form: BilanForm) -> Re
     .await
     .map_err(|e| fail(e, "recording a bilan"))?;
     if inserted.rows_affected() == 0 {
-        let same = sqlx::query_scalar!(
-            r#"SELECT (projet_id = $2 AND written_by = $3) AS "same!" FROM projet_bilan WHERE id = $1"#,
+        check_replay(
+            &mut tx,
+            Keyed::ProjetBilan,
             key,
             projet,
-            e.principal.account_id
+            e.principal.account_id,
         )
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| fail(e, "checking a retried bilan"))?;
-        if !same {
-            return Err(AppError::Conflict);
-        }
+        .await?;
         return e.access.commit(tx, Some(key.to_string())).await;
     }
     for ev in form.evaluations {
@@ -1500,18 +1485,14 @@ pub async fn add_accord(
     .await
     .map_err(|e| fail(e, "recording an accord"))?;
     if inserted.rows_affected() == 0 {
-        let same = sqlx::query_scalar!(
-            r#"SELECT (projet_id = $2 AND recorded_by = $3) AS "same!" FROM projet_accord WHERE id = $1"#,
+        check_replay(
+            &mut tx,
+            Keyed::ProjetAccord,
             key,
             projet,
-            e.principal.account_id
+            e.principal.account_id,
         )
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| fail(e, "checking a retried accord"))?;
-        if !same {
-            return Err(AppError::Conflict);
-        }
+        .await?;
     }
     e.access.commit(tx, Some(key.to_string())).await
 }
@@ -1790,8 +1771,10 @@ pub async fn echeances() -> Result<Echeances, AppError> {
             referent: r.referent.unwrap_or_default(),
             state: state.into(),
             due: match due {
-                Some(d) if d < today => format!("depuis le {}", time::long_date(d)),
-                Some(d) => format!("le {}", time::long_date(d)),
+                Some(d) if d < today => {
+                    format!("échéance dépassée depuis le {}", time::long_date(d))
+                }
+                Some(d) => format!("échéance le {}", time::long_date(d)),
                 None => String::new(),
             },
             projet_id: r.projet,

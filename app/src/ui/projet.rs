@@ -141,15 +141,17 @@ pub fn ProjetPage() -> impl IntoView {
             }
         },
     );
-    // One editing session per opening of the page (the time spent).
+    // One editing session per opening of the page (the time spent), opened
+    // once even though the editor is drawn again after each change.
     let session = Uuid::new_v4();
+    let opened = RwSignal::new(false);
     view! {
         <Layout>
             <div class="page projet-page">
                 <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
                     {move || Suspend::new(async move {
                         match projet.await {
-                            Ok(p) => view! { <Editor p reload session/> }.into_any(),
+                            Ok(p) => view! { <Editor p reload session opened/> }.into_any(),
                             Err(e) => error_view(e),
                         }
                     })}
@@ -164,15 +166,23 @@ fn bump(reload: RwSignal<u32>) {
 }
 
 #[component]
-fn Editor(p: ProjetView, reload: RwSignal<u32>, session: Uuid) -> impl IntoView {
+fn Editor(
+    p: ProjetView,
+    reload: RwSignal<u32>,
+    session: Uuid,
+    opened: RwSignal<bool>,
+) -> impl IntoView {
     let id = p.usager_id;
     let pid = p.id;
     let editable = p.can_write && p.editing;
     if editable {
         Effect::new(move |_| {
-            spawn_local(async move {
-                let _ = open_session(id, pid, session).await;
-            });
+            if !opened.get_untracked() {
+                opened.set(true);
+                spawn_local(async move {
+                    let _ = open_session(id, pid, session).await;
+                });
+            }
         });
     }
     let p = StoredValue::new(p);
@@ -1234,7 +1244,7 @@ pub fn EcheancesPanel() -> impl IntoView {
                     <section class="echeances" aria-labelledby="titre-echeances" data-testid="echeances">
                         <h2 id="titre-echeances">{if e.leads { "Projets personnalisés : indicateurs et échéances" } else { "Mes projets personnalisés à faire" }}</h2>
                         {e.leads.then(|| view! {
-                            <div class="table-scroll">
+                            <div class="table-scroll" tabindex="0" role="region" aria-label="Indicateurs des projets personnalisés">
                             <table class="indicators" data-testid="indicateurs">
                                 <caption class="visually-hidden">"Indicateurs par établissement et unité"</caption>
                                 <thead><tr>
@@ -1259,18 +1269,25 @@ pub fn EcheancesPanel() -> impl IntoView {
                             </table>
                             </div>
                         })}
+                        {(!e.deadlines.is_empty()).then(|| view! {
+                        <details class="deadlines-box" data-testid="echeances-liste">
+                            <summary>{format!("Voir les échéances ({})", e.deadlines.len())}</summary>
                         <ul class="deadlines">
                             {e.deadlines.iter().map(|d| view! {
                                 <li class=format!("deadline deadline-{}", d.state)>
-                                    <a href=match d.projet_id {
-                                        Some(p) => format!("/usagers/{}/projets/{p}", d.usager_id),
-                                        None => format!("/usagers/{}#projet", d.usager_id),
-                                    }>{d.usager.clone()}</a>
-                                    {format!(" — {} — {} {}", d.etablissement, label(&d.state), d.due)}
+                                    <strong>{d.usager.clone()}</strong>
+                                    {format!(" — {} — {} — {}", d.etablissement, label(&d.state), d.due)}
                                     {(!d.referent.is_empty()).then(|| format!(" — référent : {}", d.referent))}
+                                    " — "
+                                    {match d.projet_id {
+                                        Some(p) => view! { <a href=format!("/usagers/{}/projets/{p}", d.usager_id)>"Ouvrir le projet"</a> }.into_any(),
+                                        None => view! { <a href=format!("/usagers/{}#projet", d.usager_id)>"Commencer le projet"</a> }.into_any(),
+                                    }}
                                 </li>
                             }).collect_view()}
                         </ul>
+                        </details>
+                        })}
                     </section>
                 }.into_any()
             })}

@@ -12,10 +12,13 @@ use uuid::Uuid;
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "parcours-demo";
 
-/// The demo accounts: login, first name, last name, profession (None for
-/// families), and where they work: (établissement index, unit index or None
+/// Where a staff member works: (établissement index, unit index or None
 /// for the whole établissement).
-pub const DEMO_STAFF: &[(&str, &str, &str, Profession, &[(usize, Option<usize>)])] = &[
+type Places = &'static [(usize, Option<usize>)];
+
+/// The demo accounts: login, first name, last name, profession, and where
+/// they work.
+pub const DEMO_STAFF: &[(&str, &str, &str, Profession, Places)] = &[
     (
         "educateur",
         "Camille",
@@ -131,9 +134,11 @@ pub const DEMO_STAFF: &[(&str, &str, &str, Profession, &[(usize, Option<usize>)]
     ),
 ];
 
-/// Family accounts: login, first name, last name, linked usagers (index,
-/// relationship).
-pub const DEMO_FAMILIES: &[(&str, &str, &str, &[(usize, &str)])] = &[
+/// The usagers a family account follows: (usager index, relationship).
+type Links = &'static [(usize, &'static str)];
+
+/// Family accounts: login, first name, last name, linked usagers.
+pub const DEMO_FAMILIES: &[(&str, &str, &str, Links)] = &[
     ("famille.moreau", "Martine", "Moreau", &[(0, "Mère")]),
     (
         "tuteur.dupuis",

@@ -10,4 +10,5 @@ pub mod download;
 pub mod embedded_pg;
 pub mod projet_pdf;
 pub mod service_worker;
+pub mod session_store;
 pub mod startup;

@@ -139,10 +139,8 @@ async fn serve_with(config: &Config, embedded_url: Option<String>) -> Result<()>
         .expect("either DATABASE_URL or the embedded PostgreSQL");
     let pool = startup::connect(&url, config.db_connect_timeout_secs).await?;
     startup::migrate(&pool).await?;
-    if config.load_demo {
-        if demo::load_if_empty(&pool).await? {
-            tracing::info!("données de démonstration chargées");
-        }
+    if config.load_demo && demo::load_if_empty(&pool).await? {
+        tracing::info!("données de démonstration chargées");
     }
     let store = startup::session_store(&pool).await?;
     let sweeper = tokio::task::spawn(

@@ -133,6 +133,7 @@ pub fn router(
     store: PostgresStore,
     secure_cookies: bool,
 ) -> Router {
+    let store = crate::session_store::Sessions::new(store, pool.clone());
     let app_state = AppState {
         pool,
         config: auth.clone(),

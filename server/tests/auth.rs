@@ -201,3 +201,25 @@ async fn the_password_is_stored_only_as_an_argon2id_hash(pool: PgPool) {
         .iter()
         .all(|s| !s.contains(server::demo::DEMO_PASSWORD)));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_request_ending_after_the_sign_out_does_not_sign_the_person_back_in(pool: PgPool) {
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::SessionStore as _;
+    let store = server::session_store::Sessions::new(
+        server::startup::session_store(&pool).await.unwrap(),
+        pool.clone(),
+    );
+    let mut record = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    store.create(&mut record).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_some());
+    // Signing out deletes the session; a request that loaded it before
+    // then saves it at its end.
+    store.delete(&record.id).await.unwrap();
+    store.save(&record).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none());
+}

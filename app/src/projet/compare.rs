@@ -205,11 +205,13 @@ mod tests {
             sections: default_sections(),
         };
         let (kept, gone, new) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
-        let mut a = Snapshot::default();
-        a.elements = vec![
-            objective(kept, "Nager", "10 m"),
-            objective(gone, "Voter", ""),
-        ];
+        let mut a = Snapshot {
+            elements: vec![
+                objective(kept, "Nager", "10 m"),
+                objective(gone, "Voter", ""),
+            ],
+            ..Default::default()
+        };
         a.fields.insert("evaluation".into(), "Avant".into());
         let mut b = a.clone();
         b.elements = vec![

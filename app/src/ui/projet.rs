@@ -70,7 +70,7 @@ pub fn ProjetsSection(id: Uuid) -> impl IntoView {
                                                " · " {kind_label(&p.kind)}</p>
                                             <p>
                                                 <span class=format!("badge status-{}", p.status.code().to_lowercase())>{p.status.label()}</span>
-                                                {p.editing.then(|| if p.versions > 0 { " · avenant en préparation" } else { " · brouillon" })}
+                                                {p.editing.then_some(if p.versions > 0 { " · avenant en préparation" } else { " · brouillon" })}
                                                 " · " {p.period.clone()}
                                             </p>
                                             <p class="muted">

@@ -69,7 +69,7 @@ async fn bench_projet(pool: PgPool) {
     .await
     .unwrap();
     sqlx::query(
-        "CREATE TEMP TABLE copies AS
+        "CREATE TABLE bench_copies AS
          SELECT gen_random_uuid() AS id, u.id AS usager_id, (abs(hashtext(u.id::text)) % 450) AS age
          FROM usager u WHERE NOT EXISTS (SELECT 1 FROM projet p WHERE p.usager_id = u.id)",
     )
@@ -81,18 +81,18 @@ async fn bench_projet(pool: PgPool) {
                              status, editing, created_by, completeness)
          SELECT c.id, s.organisation_id, c.usager_id, s.trame_version, s.title, s.kind,
                 current_date - c.age, current_date - c.age + 365, 'ENCOURS', false, s.created_by, s.completeness
-         FROM copies c CROSS JOIN projet s WHERE s.id = $1",
+         FROM bench_copies c CROSS JOIN projet s WHERE s.id = $1",
         "INSERT INTO projet_etablissement (projet_id, etablissement_id)
-         SELECT DISTINCT c.id, a.etablissement_id FROM copies c
+         SELECT DISTINCT c.id, a.etablissement_id FROM bench_copies c
          JOIN accompagnement a ON a.usager_id = c.usager_id AND a.end_date IS NULL",
         "INSERT INTO projet_field (projet_id, key, value, updated_by)
-         SELECT c.id, f.key, f.value, f.updated_by FROM copies c CROSS JOIN projet_field f WHERE f.projet_id = $1",
+         SELECT c.id, f.key, f.value, f.updated_by FROM bench_copies c CROSS JOIN projet_field f WHERE f.projet_id = $1",
         "INSERT INTO projet_element (id, projet_id, kind, content, status, created_by, updated_by)
          SELECT gen_random_uuid(), c.id, e.kind, e.content, e.status, e.created_by, e.updated_by
-         FROM copies c CROSS JOIN projet_element e WHERE e.projet_id = $1",
+         FROM bench_copies c CROSS JOIN projet_element e WHERE e.projet_id = $1",
         "INSERT INTO projet_version (projet_id, number, snapshot, completeness, validated_by, validated_at)
          SELECT c.id, 1, v.snapshot, v.completeness, v.validated_by, (current_date - c.age)::timestamptz
-         FROM copies c CROSS JOIN projet_version v WHERE v.projet_id = $1 AND v.number = 1",
+         FROM bench_copies c CROSS JOIN projet_version v WHERE v.projet_id = $1 AND v.number = 1",
     ] {
         sqlx::query(statement)
             .bind(source)

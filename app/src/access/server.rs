@@ -254,56 +254,86 @@ pub fn link_hash(prev: &[u8], id: i64, at: DateTime<Utc>, e: &AuditEvent) -> Vec
 /// Appends one event to its organisation's chain (in the caller's
 /// transaction; the chain head stays locked until it ends).
 pub async fn append(conn: &mut PgConnection, e: &AuditEvent) -> anyhow::Result<()> {
+    append_all(conn, std::slice::from_ref(e)).await
+}
+
+/// Appends events of one organisation to its chain, in order, with one lock
+/// of the chain head and one insert (a list over many records traces one
+/// read per usager shown).
+pub async fn append_all(conn: &mut PgConnection, events: &[AuditEvent]) -> anyhow::Result<()> {
+    let Some(first) = events.first() else {
+        return Ok(());
+    };
+    let organisation_id = first.organisation_id;
+    anyhow::ensure!(
+        events.iter().all(|e| e.organisation_id == organisation_id),
+        "one chain per append"
+    );
     sqlx::query!(
         "INSERT INTO audit_chain (organisation_id, last_id, last_hash) VALUES ($1, 0, $2)
          ON CONFLICT (organisation_id) DO NOTHING",
-        e.organisation_id,
+        organisation_id,
         &GENESIS[..]
     )
     .execute(&mut *conn)
     .await
     .context("creating the audit chain")?;
-    let prev = sqlx::query_scalar!(
+    let mut prev = sqlx::query_scalar!(
         "SELECT last_hash FROM audit_chain WHERE organisation_id = $1 FOR UPDATE",
-        e.organisation_id
+        organisation_id
     )
     .fetch_one(&mut *conn)
     .await
     .context("locking the audit chain")?;
-    let id = sqlx::query_scalar!(r#"SELECT nextval('audit_event_id_seq') AS "id!""#)
-        .fetch_one(&mut *conn)
-        .await
-        .context("numbering the audit event")?;
+    let mut ids = sqlx::query_scalar!(
+        r#"SELECT nextval('audit_event_id_seq') AS "id!" FROM generate_series(1, $1::int)"#,
+        events.len() as i32
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("numbering the audit events")?;
+    ids.sort_unstable();
     // PostgreSQL keeps microseconds: hash what will be stored.
     let at = Utc::now().trunc_subsecs(6);
-    let hash = link_hash(&prev, id, at, e);
+    let (mut prevs, mut hashes) = (Vec::new(), Vec::new());
+    for (id, e) in ids.iter().zip(events) {
+        let hash = link_hash(&prev, *id, at, e);
+        prevs.push(std::mem::replace(&mut prev, hash.clone()));
+        hashes.push(hash);
+    }
+    let column = |f: fn(&AuditEvent) -> Option<String>| events.iter().map(f).collect::<Vec<_>>();
     sqlx::query!(
         r#"INSERT INTO audit_event (id, organisation_id, at, account_id, profession, usager_id, section,
                                     action, object_id, allowed, break_glass, request_id, prev_hash, hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"#,
-        id,
-        e.organisation_id,
+           SELECT u.id, $2, $3, u.account_id, u.profession, u.usager_id, u.section, u.action, u.object_id,
+                  u.allowed, u.break_glass, u.request_id, u.prev_hash, u.hash
+           FROM UNNEST($1::bigint[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[],
+                       $10::bool[], $11::bool[], $12::text[], $13::bytea[], $14::bytea[])
+                AS u(id, account_id, profession, usager_id, section, action, object_id, allowed, break_glass,
+                     request_id, prev_hash, hash)"#,
+        &ids,
+        organisation_id,
         at as _,
-        e.account_id,
-        e.profession,
-        e.usager_id,
-        e.section,
-        e.action,
-        e.object_id,
-        e.allowed,
-        e.break_glass,
-        e.request_id,
-        prev,
-        hash
+        &events.iter().map(|e| e.account_id).collect::<Vec<_>>(),
+        &column(|e| e.profession.clone()) as &[Option<String>],
+        &events.iter().map(|e| e.usager_id).collect::<Vec<_>>() as &[Option<Uuid>],
+        &events.iter().map(|e| e.section.clone()).collect::<Vec<_>>(),
+        &events.iter().map(|e| e.action.clone()).collect::<Vec<_>>(),
+        &column(|e| e.object_id.clone()) as &[Option<String>],
+        &events.iter().map(|e| e.allowed).collect::<Vec<_>>(),
+        &events.iter().map(|e| e.break_glass).collect::<Vec<_>>(),
+        &events.iter().map(|e| e.request_id.clone()).collect::<Vec<_>>(),
+        &prevs,
+        &hashes
     )
     .execute(&mut *conn)
     .await
-    .context("writing the audit event")?;
+    .context("writing the audit events")?;
     sqlx::query!(
         "UPDATE audit_chain SET last_id = $2, last_hash = $3 WHERE organisation_id = $1",
-        e.organisation_id,
-        id,
-        hash
+        organisation_id,
+        ids.last().copied().unwrap_or_default(),
+        prev
     )
     .execute(&mut *conn)
     .await
@@ -899,19 +929,15 @@ pub async fn append_list_reads(
     object: &str,
 ) -> Result<(), AppError> {
     let mut seen = std::collections::BTreeSet::new();
-    for id in usager_ids {
-        if seen.insert(id) {
-            append(
-                conn,
-                &AuditEvent {
-                    object_id: Some(object.to_string()),
-                    ..AuditEvent::by(principal, Some(id), section.code(), Action::Read.code())
-                },
-            )
-            .await
-            .map_err(db_error)?;
-        }
-    }
+    let events: Vec<AuditEvent> = usager_ids
+        .into_iter()
+        .filter(|id| seen.insert(*id))
+        .map(|id| AuditEvent {
+            object_id: Some(object.to_string()),
+            ..AuditEvent::by(principal, Some(id), section.code(), Action::Read.code())
+        })
+        .collect();
+    append_all(conn, &events).await.map_err(db_error)?;
     Ok(())
 }
 

@@ -41,24 +41,7 @@ async fn bench_projet(pool: PgPool) {
         .await
         .unwrap();
     let t = Instant::now();
-    sqlx::query(
-        "WITH units AS (SELECT id, etablissement_id, row_number() OVER (ORDER BY id) - 1 AS n FROM unit),
-              new AS (
-                 INSERT INTO usager (id, organisation_id, used_first_name, used_last_name, birth_date,
-                                     birth_last_name, birth_first_names, sex)
-                 SELECT gen_random_uuid(), $1, 'Prénom' || g, 'Nom' || g, date '1960-01-01' + (g % 15000)::int,
-                        'NOM' || chr(65 + g % 26), 'PRENOM', CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END
-                 FROM generate_series(1, 10000 - (SELECT count(*) FROM usager)::int) g
-                 RETURNING id)
-         INSERT INTO accompagnement (id, organisation_id, usager_id, etablissement_id, unit_id, start_date)
-         SELECT gen_random_uuid(), $1, n.id, u.etablissement_id, u.id, date '2020-01-01'
-         FROM (SELECT id, row_number() OVER () AS r FROM new) n
-         JOIN units u ON u.n = n.r % 6",
-    )
-    .bind(org)
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    helpers::fill_to_ten_thousand_usagers(&app.pool, org).await;
     // A project in force for everyone without one, copied from a demo
     // project: validated between 0 and 15 months ago.
     let source: Uuid = sqlx::query_scalar(

@@ -34,12 +34,13 @@ pub const KINDS: &[(&str, &str)] = &[
     ("PI", "Projet individuel"),
 ];
 
+/// The label of a code in one of the tables above.
+fn label_in(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {
+    table.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+}
+
 pub fn kind_label(code: &str) -> &'static str {
-    KINDS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or("Projet")
+    label_in(KINDS, code).unwrap_or("Projet")
 }
 
 /// Status of a project: `ENPREPARATION` → `ENCOURS` ↔ `ENPAUSE` → `TERMINE`.
@@ -108,11 +109,7 @@ pub const ELEMENT_STATUSES: &[(&str, &str)] = &[
 ];
 
 pub fn element_status_label(code: &str) -> &'static str {
-    ELEMENT_STATUSES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or("")
+    label_in(ELEMENT_STATUSES, code).unwrap_or("")
 }
 
 /// Where an expectation comes from.
@@ -123,11 +120,7 @@ pub const ORIGINS: &[(&str, &str)] = &[
 ];
 
 pub fn origin_label(code: &str) -> &'static str {
-    ORIGINS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or("")
+    label_in(ORIGINS, code).unwrap_or("")
 }
 
 /// Evaluation of an objective in a bilan.
@@ -139,11 +132,7 @@ pub const RESULTS: &[(&str, &str)] = &[
 ];
 
 pub fn result_label(code: &str) -> &'static str {
-    RESULTS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or("")
+    label_in(RESULTS, code).unwrap_or("")
 }
 
 /// Who agrees.
@@ -154,11 +143,7 @@ pub const PARTIES: &[(&str, &str)] = &[
 ];
 
 pub fn party_label(code: &str) -> &'static str {
-    PARTIES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or("")
+    label_in(PARTIES, code).unwrap_or("")
 }
 
 /// The content of an element, by kind. Dates are `YYYY-MM-DD` or empty.

@@ -657,9 +657,16 @@ fn ElementsBlock(
         .collect();
     let (id, pid) = (p.usager_id, p.id);
     let can_status = p.can_write && p.status != Statut::Termine;
+    // A refused change (validated version, someone else's edit) is said, not swallowed.
+    let error = RwSignal::new(None::<AppError>);
+    let done = move |r: Result<(), AppError>| match r {
+        Ok(()) => bump(reload),
+        Err(e) => error.set(Some(e)),
+    };
     view! {
         <div class="elements" data-kind=kind>
             <h3>{title}</h3>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
             {items.is_empty().then(|| view! { <p class="muted">"Aucun élément."</p> })}
             <ul class="cards">
                 {items.into_iter().map(|e| {
@@ -673,7 +680,7 @@ fn ElementsBlock(
                                     <label for=format!("st-{eid}")>"Statut : "</label>
                                     <select id=format!("st-{eid}") disabled=!can_status on:change=move |ev| {
                                         let status = event_target_value(&ev);
-                                        spawn_local(async move { let _ = set_element_status(id, pid, eid, status).await; bump(reload); });
+                                        spawn_local(async move { done(set_element_status(id, pid, eid, status).await) });
                                     }>
                                         {ELEMENT_STATUSES.iter().map(|(c, l)| view! { <option value=*c selected=*c == s>{*l}</option> }).collect_view()}
                                     </select>
@@ -684,7 +691,7 @@ fn ElementsBlock(
                                     <summary>"Modifier"</summary>
                                     <ElementForm p=p.clone() content=e.content.clone() element=eid version reload session/>
                                     <button type="button" class="button button-danger" on:click=move |_| {
-                                        spawn_local(async move { let _ = remove_element(id, pid, eid, version).await; bump(reload); });
+                                        spawn_local(async move { done(remove_element(id, pid, eid, version).await) });
                                     }>"Retirer"</button>
                                 </details>
                             })}

@@ -98,12 +98,13 @@ async fn head(conn: &mut PgConnection, id: Uuid, projet: Uuid) -> Result<Head, A
     .ok_or(AppError::NotFound)
 }
 
-/// Locks the project against validation while a draft field or element is
-/// written (writers of different fields do not wait for each other); a
-/// validated project is refused: an avenant must be opened first.
+/// Locks the project row while a draft field or element is written (against
+/// validation, and for the completeness stored on it: two writers queue for
+/// the row instead of both holding a shared lock and deadlocking on the
+/// update); a validated project is refused: an avenant must be opened first.
 async fn lock_draft(conn: &mut PgConnection, id: Uuid, projet: Uuid) -> Result<Head, AppError> {
     sqlx::query_scalar!(
-        "SELECT 1 AS one FROM projet WHERE id = $1 AND usager_id = $2 FOR SHARE",
+        "SELECT 1 AS one FROM projet WHERE id = $1 AND usager_id = $2 FOR NO KEY UPDATE",
         projet,
         id
     )

@@ -45,6 +45,10 @@ pub enum AppError {
     Incomplete { missing: Vec<String> },
     #[error("frozen")]
     Frozen,
+    /// The request's body is larger than this many bytes; nothing was read
+    /// past the limit.
+    #[error("too large")]
+    TooLarge { max_bytes: u64 },
     /// A dependency (the database) is unreachable; retrying later may work.
     #[error("unavailable")]
     Unavailable,
@@ -68,6 +72,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid { .. } | AppError::Incomplete { .. } => 422,
             AppError::Conflict | AppError::Stale { .. } | AppError::Frozen => 409,
+            AppError::TooLarge { .. } => 413,
             AppError::Unavailable => 503,
             AppError::Internal { .. } | AppError::Transport { .. } => 500,
         }
@@ -110,6 +115,15 @@ impl AppError {
             AppError::Frozen => "Cette version du projet est validée et ne se modifie plus : \
                                  créez un avenant pour la faire évoluer."
                 .to_string(),
+            AppError::TooLarge { max_bytes } => {
+                let mib = 1024 * 1024;
+                let max = if *max_bytes >= mib {
+                    format!("{} Mo", max_bytes / mib)
+                } else {
+                    format!("{} Ko", max_bytes.div_ceil(1024))
+                };
+                format!("Le contenu envoyé est trop volumineux ({max} au plus) : il n’a pas été enregistré.")
+            }
             AppError::Unavailable => {
                 "Le service est momentanément indisponible. Réessayez dans un instant.".to_string()
             }
@@ -145,6 +159,14 @@ impl FromServerFnError for AppError {
                 "requête",
                 "La requête envoyée est incomplète ou mal formée.",
             ),
+            // On the server, a body that does not decode (malformed JSON, an
+            // id sent as a number, an unknown kind) is the caller's mistake;
+            // in the browser, an answer that does not decode is transport.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => AppError::invalid(
+                "requête",
+                "La requête envoyée est incomplète ou mal formée.",
+            ),
             _ => AppError::Transport { offline: false },
         }
     }
@@ -171,6 +193,7 @@ mod tests {
                 missing: vec!["Aucun objectif.".into()],
             },
             AppError::Frozen,
+            AppError::TooLarge { max_bytes: 1024 },
             AppError::Unavailable,
             AppError::Internal {
                 request_id: "abc".into(),
@@ -199,5 +222,24 @@ mod tests {
     fn argument_errors_become_invalid_not_internal() {
         let e = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into()));
         assert!(matches!(e, AppError::Invalid { .. }));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn undecodable_bodies_are_the_callers_mistake_on_the_server() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization("x".into()));
+        assert_eq!(e.status(), 422);
+    }
+
+    #[test]
+    fn sizes_are_said_in_french_units() {
+        let m = AppError::TooLarge {
+            max_bytes: 20 * 1024 * 1024,
+        }
+        .message_fr();
+        assert!(m.contains("20 Mo"), "{m}");
+        assert!(AppError::TooLarge { max_bytes: 1024 }
+            .message_fr()
+            .contains("1 Ko"));
     }
 }

@@ -123,13 +123,14 @@ fn attachment(result: Result<Download, AppError>) -> Response {
     }
 }
 
-/// The refusal as a short French page, with the error's status.
+/// The refusal as a short French page, with the error's status (the
+/// message escaped: a reason may one day quote what someone typed).
 fn refusal(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let page = format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Document indisponible — Parcours</title></head>\
          <body><h1>Document indisponible</h1><p>{}</p><p><a href=\"/usagers\">Retour à mes usagers</a></p></body></html>",
-        e.message_fr()
+        html_escape::encode_text(&e.message_fr())
     );
     (
         status,
@@ -140,4 +141,24 @@ fn refusal(e: AppError) -> Response {
         page,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_refusal_page_escapes_its_message() {
+        let response = refusal(AppError::invalid("x", "<script>alert(1)</script> & co"));
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .unwrap();
+        let page = String::from_utf8(body.to_vec()).unwrap();
+        assert!(!page.contains("<script>"), "{page}");
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"),
+            "{page}"
+        );
+    }
 }

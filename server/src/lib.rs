@@ -8,6 +8,7 @@ pub mod demo_projet;
 pub mod demo_record;
 pub mod download;
 pub mod embedded_pg;
+pub mod guard;
 pub mod projet_pdf;
 pub mod service_worker;
 pub mod session_store;

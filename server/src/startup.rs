@@ -17,7 +17,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use std::time::Duration;
 use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::PropagateRequestIdLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -202,19 +202,31 @@ pub fn router(
         .with_state(state)
         .layer(axum::middleware::map_response(error_status))
         .layer(sessions);
-    let router = public.merge(with_session);
-    with_security_headers(router).layer(
+    // Outermost first: the server's request id, the trace, then the
+    // guards (same origin, bounded body, declared content type) before any
+    // session is looked up.
+    let router = public
+        .merge(with_session)
+        .layer(axum::middleware::from_fn(
+            crate::guard::declared_content_type,
+        ))
+        .layer(axum::middleware::from_fn(crate::guard::bounded_body))
+        .layer(axum::middleware::from_fn(crate::guard::same_origin));
+    with_security_headers(router, secure_cookies).layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(axum::middleware::from_fn(crate::guard::request_id))
                 .layer(
                     TraceLayer::new_for_http()
                         .make_span_with(|req: &Request<_>| {
-                            let id = req
-                                .headers()
-                                .get("x-request-id")
-                                .and_then(|v| v.to_str().ok())
-                                .unwrap_or("-");
-                            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                            let header = |name: &str| {
+                                req.headers()
+                                    .get(name)
+                                    .and_then(|v| v.to_str().ok())
+                                    .unwrap_or("-")
+                                    .to_string()
+                            };
+                            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(),
+                                request_id = %header("x-request-id"), client_request_id = %header("x-client-request-id"))
                         })
                         .on_request(())
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
@@ -240,9 +252,24 @@ async fn error_status(response: axum::response::Response) -> axum::response::Res
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// Headers every response carries.
-fn with_security_headers(router: Router) -> Router {
+/// Headers every response carries. Personal data is never stored by a
+/// browser or a proxy: everything is `no-store` but the hashed assets and
+/// the service worker, which say otherwise. Behind HTTPS (Secure cookies),
+/// browsers are told to keep to it.
+fn with_security_headers(router: Router, secure_cookies: bool) -> Router {
+    let router = if secure_cookies {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000"),
+        ))
+    } else {
+        router
+    };
     router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         // Pages set their own policy with a nonce; everything else gets this one.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

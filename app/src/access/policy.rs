@@ -29,11 +29,43 @@ pub enum Policy {
     Administration,
 }
 
+/// How a server function's arguments are encoded in its request body: the
+/// only content type the server accepts for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// `application/x-www-form-urlencoded` (the default).
+    Form,
+    /// `application/json` (`#[server(input = Json)]`).
+    Json,
+    /// `multipart/form-data` (`#[server(input = MultipartFormData)]`).
+    Multipart,
+}
+
+/// The server functions declared with another input than the default form.
+pub const INPUTS: &[(&str, Input)] = &[
+    ("/api/document_depot", Input::Multipart),
+    ("/api/projet_entete", Input::Json),
+    ("/api/projet_champ", Input::Json),
+    ("/api/projet_element", Input::Json),
+    ("/api/projet_bilan", Input::Json),
+    ("/api/projet_accord", Input::Json),
+    ("/api/trame_modifier", Input::Json),
+];
+
+/// The input encoding of the server function at `path`.
+pub fn input_of(path: &str) -> Input {
+    INPUTS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or(Input::Form, |(_, i)| *i)
+}
+
 /// Every server function, by path.
 pub const POLICIES: &[(&str, Policy)] = &[
     ("/api/connexion", Policy::Public),
     ("/api/moi", Policy::Public),
     ("/api/deconnexion", Policy::SignedIn),
+    ("/api/cle_hors_ligne", Policy::SignedIn),
     ("/api/mes_usagers", Policy::StaffList),
     ("/api/famille_usagers", Policy::FamilyList),
     (
@@ -113,6 +145,9 @@ pub const POLICIES: &[(&str, Policy)] = &[
             action: Action::Write,
         },
     ),
+    // Notes: the section is the one their category carries
+    // (`Category::section`: care notes are Soins), Transmissions for the
+    // others; a correction is its author's or a chef de service's.
     (
         "/api/transmission",
         Policy::Record {

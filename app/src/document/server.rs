@@ -1,5 +1,5 @@
 use super::*;
-use crate::access::server::{append_list_reads, authorize, enter, may, profession_may};
+use crate::access::server::{append_list_reads, authorize, enter, may, require_list};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
 use crate::state::{db_error, internal, AppState};
@@ -100,6 +100,27 @@ fn multipart_error(e: impl std::fmt::Display) -> AppError {
     )
 }
 
+/// A text field of the upload, read only up to `max` bytes: nothing
+/// unbounded is read before the upload is authorized.
+async fn bounded_text(
+    field: &mut multer::Field<'static>,
+    name: &str,
+    max: usize,
+) -> Result<String, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if bytes.len() + chunk.len() > max {
+            return Err(AppError::invalid(name, "Ce champ est trop long."));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| AppError::invalid(name, "Ce champ est illisible."))
+}
+
+/// The longest text field of an upload, in bytes (a title of 200
+/// characters fits).
+const MAX_FIELD_BYTES: usize = 1024;
+
 pub async fn upload(data: MultipartData) -> Result<Uuid, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
@@ -124,37 +145,39 @@ pub async fn upload(data: MultipartData) -> Result<Uuid, AppError> {
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         match field.name().unwrap_or_default() {
             // The usager is fixed once the file is authorized for them.
-            "id" | "file" if access.is_some() => {
+            // One person per upload, authorized as soon as it is named:
+            // nothing else of the body is read for someone out of reach.
+            "id" if access.is_some() => {
+                return Err(AppError::invalid(
+                    "file",
+                    "Un seul fichier, pour une seule personne, par envoi.",
+                ));
+            }
+            "file" if file.is_some() => {
                 return Err(AppError::invalid(
                     "file",
                     "Un seul fichier, pour une seule personne, par envoi.",
                 ));
             }
             "id" => {
-                let text = field.text().await.map_err(multipart_error)?;
-                usager = Some(
-                    Uuid::parse_str(text.trim())
-                        .map_err(|_| AppError::invalid("id", "Usager inconnu."))?,
+                let text = bounded_text(&mut field, "id", MAX_FIELD_BYTES).await?;
+                let id = Uuid::parse_str(text.trim())
+                    .map_err(|_| AppError::invalid("id", "Usager inconnu."))?;
+                access = Some(
+                    authorize(&state, &principal, id, Section::Documents, Action::Write).await?,
                 );
+                usager = Some(id);
             }
-            "kind" => kind = field.text().await.map_err(multipart_error)?,
-            "title" => title = field.text().await.map_err(multipart_error)?,
-            "valid_until" => valid_until = field.text().await.map_err(multipart_error)?,
+            "kind" => kind = bounded_text(&mut field, "kind", MAX_FIELD_BYTES).await?,
+            "title" => title = bounded_text(&mut field, "title", MAX_FIELD_BYTES).await?,
+            "valid_until" => {
+                valid_until = bounded_text(&mut field, "valid_until", MAX_FIELD_BYTES).await?
+            }
             "file" => {
                 // Authorized before the bytes are read.
-                let Some(usager) = usager else {
+                if access.is_none() {
                     return Err(AppError::invalid("id", "Usager inconnu."));
-                };
-                access = Some(
-                    authorize(
-                        &state,
-                        &principal,
-                        usager,
-                        Section::Documents,
-                        Action::Write,
-                    )
-                    .await?,
-                );
+                }
                 let name = field.file_name().unwrap_or("document").to_string();
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
@@ -298,10 +321,8 @@ pub fn content_disposition(file_name: &str) -> String {
 pub async fn expiring() -> Result<Vec<DocumentView>, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
+    require_list(&state, &principal, Section::Documents, Action::Read).await?;
     let mut tx = state.begin().await?;
-    if !profession_may(&mut tx, &principal, Section::Documents, Action::Read).await? {
-        return Err(AppError::Forbidden);
-    }
     let today = time::today_paris();
     let rows = sqlx::query_as!(
         Row,

@@ -20,6 +20,11 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 }
 
 pub async fn spawn_app_with(pool: PgPool, auth: AuthConfig) -> TestApp {
+    spawn_app_full(pool, auth, false).await
+}
+
+/// The application as behind HTTPS (Secure cookies, HSTS) when `secure`.
+pub async fn spawn_app_full(pool: PgPool, auth: AuthConfig, secure: bool) -> TestApp {
     server::demo::load_if_empty(&pool).await.expect("demo data");
     let store = server::startup::session_store(&pool)
         .await
@@ -32,9 +37,10 @@ pub async fn spawn_app_with(pool: PgPool, auth: AuthConfig) -> TestApp {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let router = server::startup::router(pool.clone(), options, auth, store, false);
+    let router = server::startup::router(pool.clone(), options, auth, store, secure);
     tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service).await.unwrap();
     });
     TestApp {
         addr,
@@ -75,6 +81,41 @@ impl TestApp {
         let text = response.text().await.unwrap();
         let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
         (status, value)
+    }
+
+    /// A form-encoded POST to a server function with extra headers.
+    pub async fn call_with_headers(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .form(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
+    /// The events of the trail for this section code, oldest first:
+    /// (login, allowed, object).
+    pub async fn events(&self, section: &str) -> Vec<(String, bool, Option<String>)> {
+        sqlx::query_as(
+            "SELECT a.login, e.allowed, e.object_id FROM audit_event e JOIN account a ON a.id = e.account_id
+             WHERE e.section = $1 ORDER BY e.id",
+        )
+        .bind(section)
+        .fetch_all(&self.pool)
+        .await
+        .unwrap()
     }
 
     pub async fn login(&self, login: &str) -> (StatusCode, Value) {

@@ -6,13 +6,27 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use sqlx::PgPool;
 
-/// Login throttling: after `max_failures` failures on one login within
-/// `window_minutes`, sign-in is refused until `lockout_minutes` after the last.
+/// Sign-in throttling (see `auth::server::throttle`). Within
+/// `window_minutes`:
+/// - `max_failures` failures on one login **from one address** lock that
+///   login from that address until `lockout_minutes` after the last;
+/// - past `max_failures` failures on a login from all addresses, an address
+///   that never signed in as that login waits a delay that doubles with each
+///   failure (at most `lockout_minutes`), while the addresses it was used
+///   from keep signing in: a stranger cannot lock a tablet out;
+/// - `max_failures_per_address` failures from one address, whatever the
+///   logins, refuse that address (random logins cost a hash each);
+/// - at most `hashes_per_second` password checks run, server-wide.
 #[derive(Debug, Clone)]
 pub struct LoginThrottle {
     pub max_failures: u32,
     pub window_minutes: u32,
     pub lockout_minutes: u32,
+    pub max_failures_per_address: u32,
+    pub hashes_per_second: u32,
+    /// Read the client's address from the last `X-Forwarded-For` entry (set
+    /// this only behind a reverse proxy that writes it).
+    pub trust_forwarded_for: bool,
 }
 
 /// Settings read from the environment by the server (see `docs/`).
@@ -35,6 +49,9 @@ impl Default for AuthConfig {
                 max_failures: 5,
                 window_minutes: 15,
                 lockout_minutes: 15,
+                max_failures_per_address: 30,
+                hashes_per_second: 20,
+                trust_forwarded_for: false,
             },
         }
     }

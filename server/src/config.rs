@@ -95,6 +95,15 @@ impl Config {
                     "PARCOURS_LOGIN_LOCKOUT_MINUTES",
                     defaults.login_throttle.lockout_minutes,
                 )?,
+                max_failures_per_address: parse_var(
+                    "PARCOURS_LOGIN_MAX_FAILURES_PER_ADDRESS",
+                    defaults.login_throttle.max_failures_per_address,
+                )?,
+                hashes_per_second: parse_var(
+                    "PARCOURS_LOGIN_HASHES_PER_SECOND",
+                    defaults.login_throttle.hashes_per_second,
+                )?,
+                trust_forwarded_for: parse_bool("PARCOURS_TRUST_FORWARDED_FOR", false)?,
             },
         };
         Ok(Config {

@@ -160,7 +160,9 @@ async fn serve_with(config: &Config, embedded_url: Option<String>) -> Result<()>
     );
     let listener = startup::bind(config.addr).await?;
     tracing::info!("Parcours est prêt : http://{}", config.addr);
-    axum::serve(listener, router)
+    // The peer's address reaches sign-in throttling.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")?;

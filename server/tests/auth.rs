@@ -74,6 +74,7 @@ async fn repeated_failures_lock_the_login_even_for_the_right_password(pool: PgPo
             max_failures: 3,
             window_minutes: 15,
             lockout_minutes: 10,
+            ..AuthConfig::default().login_throttle
         },
         ..AuthConfig::default()
     };
@@ -222,4 +223,139 @@ async fn a_request_ending_after_the_sign_out_does_not_sign_the_person_back_in(po
     store.delete(&record.id).await.unwrap();
     store.save(&record).await.unwrap();
     assert!(store.load(&record.id).await.unwrap().is_none());
+}
+
+/// Throttling with the client's address read from `X-Forwarded-For`, so
+/// that one test plays several tablets and strangers.
+fn behind_a_proxy(throttle: LoginThrottle) -> AuthConfig {
+    AuthConfig {
+        login_throttle: LoginThrottle {
+            trust_forwarded_for: true,
+            ..throttle
+        },
+        ..AuthConfig::default()
+    }
+}
+
+async fn sign_in_from(
+    app: &helpers::TestApp,
+    address: &str,
+    login: &str,
+    password: &str,
+) -> (StatusCode, serde_json::Value) {
+    app.other_device()
+        .call_with_headers(
+            "connexion",
+            &[("login", login), ("password", password)],
+            &[("x-forwarded-for", address)],
+        )
+        .await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_stranger_cannot_lock_a_tablet_out_of_its_account(pool: PgPool) {
+    let app = spawn_app_with(
+        pool,
+        behind_a_proxy(LoginThrottle {
+            max_failures: 3,
+            window_minutes: 15,
+            lockout_minutes: 15,
+            ..AuthConfig::default().login_throttle
+        }),
+    )
+    .await;
+    let password = server::demo::DEMO_PASSWORD;
+    let (tablet, stranger, newcomer) = ("10.0.0.5", "203.0.113.7", "198.51.100.9");
+    // The unit's tablet signs in as the nurse once: a known address.
+    assert_eq!(
+        sign_in_from(&app, tablet, "infirmier", password).await.0,
+        StatusCode::OK
+    );
+    for _ in 0..3 {
+        let (status, _) = sign_in_from(&app, stranger, "infirmier", "devine").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Six more from elsewhere, as a spread attack leaves them.
+    sqlx::query(
+        "INSERT INTO login_failure (login, source)
+         SELECT 'infirmier', '203.0.113.' || g FROM generate_series(100, 105) g",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    // The stranger is locked out, even with the right password...
+    let (status, body) = sign_in_from(&app, stranger, "infirmier", password).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["TooManyAttempts"]["retry_after_minutes"], 15);
+    // ...the tablet is not.
+    assert_eq!(
+        sign_in_from(&app, tablet, "infirmier", password).await.0,
+        StatusCode::OK
+    );
+    // A new address waits a delay that grew with the failures (2⁶ s after
+    // nine), not the lock.
+    let (status, body) = sign_in_from(&app, newcomer, "infirmier", password).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["TooManyAttempts"]["retry_after_minutes"], 2);
+    sqlx::query("UPDATE login_failure SET failed_at = failed_at - interval '2 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        sign_in_from(&app, newcomer, "infirmier", password).await.0,
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn random_logins_from_one_address_are_held_back(pool: PgPool) {
+    let app = spawn_app_with(
+        pool,
+        behind_a_proxy(LoginThrottle {
+            max_failures_per_address: 5,
+            ..AuthConfig::default().login_throttle
+        }),
+    )
+    .await;
+    for i in 0..5 {
+        let (status, _) = sign_in_from(&app, "203.0.113.8", &format!("inconnu{i}"), "devine").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body) = sign_in_from(&app, "203.0.113.8", "inconnu9", "devine").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // Nobody else is held back by that address.
+    let (status, _) =
+        sign_in_from(&app, "10.0.0.6", "educateur", server::demo::DEMO_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn password_checks_have_a_server_wide_budget(pool: PgPool) {
+    let app = spawn_app_with(
+        pool,
+        behind_a_proxy(LoginThrottle {
+            hashes_per_second: 2,
+            ..AuthConfig::default().login_throttle
+        }),
+    )
+    .await;
+    let mut held_back = 0;
+    for i in 0..8 {
+        let (status, _) = sign_in_from(
+            &app,
+            &format!("203.0.113.{}", 20 + i),
+            &format!("inconnu{i}"),
+            "x",
+        )
+        .await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            held_back += 1;
+        } else {
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+    }
+    assert!(
+        held_back > 0,
+        "eight checks in a row within a budget of two a second"
+    );
 }

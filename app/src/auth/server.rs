@@ -65,6 +65,99 @@ fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The address a request comes from, as sign-in throttling counts it: the
+/// peer's, or the last `X-Forwarded-For` entry behind a trusted proxy.
+pub fn client_address(trust_forwarded_for: bool) -> String {
+    let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {
+        return String::new();
+    };
+    let forwarded = trust_forwarded_for
+        .then(|| parts.headers.get("x-forwarded-for")?.to_str().ok())
+        .flatten()
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim)
+        .and_then(|v| v.parse::<std::net::IpAddr>().ok());
+    forwarded
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip())
+        })
+        .map(|ip| ip.to_string())
+        .unwrap_or_default()
+}
+
+/// Password checks server-wide, at most `hashes_per_second` (each costs an
+/// Argon2 hash, whether the login exists or not).
+fn hash_budget(per_second: u32) -> &'static governor::DefaultDirectRateLimiter {
+    static LIMITER: std::sync::OnceLock<governor::DefaultDirectRateLimiter> =
+        std::sync::OnceLock::new();
+    LIMITER.get_or_init(|| {
+        let n = std::num::NonZeroU32::new(per_second.max(1)).expect("at least one");
+        governor::RateLimiter::direct(governor::Quota::per_second(n))
+    })
+}
+
+/// Holds back a sign-in attempt as `LoginThrottle` describes, with the
+/// number of minutes to wait.
+async fn throttle(state: &AppState, login: &str, source: &str) -> Result<(), AppError> {
+    use chrono::{DateTime, Duration, Utc};
+    let policy = &state.config.login_throttle;
+    let r = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE login = $1 AND source = $2) AS "pair!",
+                  max(failed_at) FILTER (WHERE login = $1 AND source = $2) AS "pair_last: DateTime<Utc>",
+                  count(*) FILTER (WHERE login = $1) AS "login!",
+                  max(failed_at) FILTER (WHERE login = $1) AS "login_last: DateTime<Utc>",
+                  count(*) FILTER (WHERE source = $2) AS "source!",
+                  max(failed_at) FILTER (WHERE source = $2) AS "source_last: DateTime<Utc>",
+                  EXISTS (SELECT 1 FROM login_source s WHERE s.login = $1 AND s.source = $2
+                          AND s.last_success > now() - interval '90 days') AS "known!"
+           FROM login_failure
+           WHERE (login = $1 OR source = $2) AND failed_at > now() - make_interval(mins => $3)"#,
+        login,
+        source,
+        policy.window_minutes as i32,
+    )
+    .fetch_one(&state.pool)
+    .await
+    .context("counting recent login failures")
+    .map_err(crate::state::db_error)?;
+    let lockout = Duration::minutes(policy.lockout_minutes as i64);
+    let now = Utc::now();
+    let until = |last: Option<DateTime<Utc>>, wait: Duration| last.map(|l| l + wait);
+    let mut free_at = Vec::new();
+    if r.pair >= policy.max_failures as i64 {
+        free_at.push(until(r.pair_last, lockout));
+    }
+    if r.source >= policy.max_failures_per_address as i64 {
+        free_at.push(until(r.source_last, lockout));
+    }
+    if !r.known && r.login >= policy.max_failures as i64 {
+        let doublings = (r.login - policy.max_failures as i64).min(20) as u32;
+        let delay = Duration::seconds(1i64 << doublings).min(lockout);
+        free_at.push(until(r.login_last, delay));
+    }
+    let remaining = free_at
+        .into_iter()
+        .flatten()
+        .map(|t| (t - now).num_seconds())
+        .max()
+        .unwrap_or(0);
+    if remaining > 0 {
+        return Err(AppError::TooManyAttempts {
+            retry_after_minutes: ((remaining + 59) / 60) as u32,
+        });
+    }
+    if hash_budget(policy.hashes_per_second).check().is_err() {
+        tracing::warn!("sign-in attempts above the server-wide budget");
+        return Err(AppError::TooManyAttempts {
+            retry_after_minutes: 1,
+        });
+    }
+    Ok(())
+}
+
 async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>()
         .await
@@ -87,27 +180,8 @@ pub(crate) async fn login(login: String, password: String) -> Result<CurrentUser
         return Err(AppError::BadCredentials);
     }
 
-    let policy = &state.config.login_throttle;
-    let throttle = sqlx::query!(
-        r#"SELECT count(*) AS "failures!", max(failed_at) AS "last_failure: chrono::DateTime<chrono::Utc>"
-           FROM login_failure WHERE login = $1 AND failed_at > now() - make_interval(mins => $2)"#,
-        login,
-        policy.window_minutes as i32,
-    )
-    .fetch_one(&state.pool)
-    .await
-    .context("counting recent login failures")
-    .map_err(crate::state::db_error)?;
-    if throttle.failures >= policy.max_failures as i64 {
-        let last = throttle.last_failure.unwrap_or_else(chrono::Utc::now);
-        let unlock = last + chrono::Duration::minutes(policy.lockout_minutes as i64);
-        let remaining = (unlock - chrono::Utc::now()).num_seconds();
-        if remaining > 0 {
-            return Err(AppError::TooManyAttempts {
-                retry_after_minutes: ((remaining + 59) / 60) as u32,
-            });
-        }
-    }
+    let source = client_address(state.config.login_throttle.trust_forwarded_for);
+    throttle(&state, &login, &source).await?;
 
     let account = sqlx::query!(
         r#"SELECT id, password_hash FROM account WHERE login = $1 AND active"#,
@@ -129,20 +203,32 @@ pub(crate) async fn login(login: String, password: String) -> Result<CurrentUser
         .map_err(crate::state::internal)?;
 
     let Some(account_id) = account_id.filter(|_| ok) else {
-        sqlx::query!("INSERT INTO login_failure (login) VALUES ($1)", login)
-            .execute(&state.pool)
-            .await
-            .context("recording a login failure")
-            .map_err(crate::state::db_error)?;
-        tracing::info!(login = %login, "sign-in refused");
+        sqlx::query!(
+            "INSERT INTO login_failure (login, source) VALUES ($1, $2)",
+            login,
+            source
+        )
+        .execute(&state.pool)
+        .await
+        .context("recording a login failure")
+        .map_err(crate::state::db_error)?;
+        tracing::info!(login = %login, source = %source, "sign-in refused");
         return Err(AppError::BadCredentials);
     };
 
-    sqlx::query!("DELETE FROM login_failure WHERE login = $1", login)
-        .execute(&state.pool)
-        .await
-        .context("clearing login failures")
-        .map_err(crate::state::db_error)?;
+    // This address is now one the login is used from: failures elsewhere
+    // no longer slow it down.
+    sqlx::query!(
+        r#"WITH cleared AS (DELETE FROM login_failure WHERE login = $1 AND source = $2)
+           INSERT INTO login_source (login, source, last_success) VALUES ($1, $2, now())
+           ON CONFLICT (login, source) DO UPDATE SET last_success = now()"#,
+        login,
+        source
+    )
+    .execute(&state.pool)
+    .await
+    .context("recording a successful sign-in's address")
+    .map_err(crate::state::db_error)?;
 
     let session = session().await?;
     // A new session id at sign-in prevents session fixation.
@@ -178,6 +264,31 @@ pub(crate) async fn logout() -> Result<(), AppError> {
         .map_err(crate::state::internal)?;
     leptos_axum::redirect("/connexion");
     Ok(())
+}
+
+pub(crate) async fn outbox_key() -> Result<String, AppError> {
+    use base64::Engine as _;
+    use rand::RngCore as _;
+    let principal = require_principal().await?;
+    let state = AppState::get()?;
+    let mut fresh = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut fresh);
+    let key = sqlx::query_scalar!(
+        r#"WITH created AS (
+               INSERT INTO outbox_key (account_id, organisation_id, key) VALUES ($1, $2, $3)
+               ON CONFLICT (account_id) DO NOTHING RETURNING key)
+           SELECT key AS "key!" FROM created
+           UNION ALL SELECT key FROM outbox_key WHERE account_id = $1
+           LIMIT 1"#,
+        principal.account_id,
+        principal.organisation_id,
+        &fresh[..]
+    )
+    .fetch_one(&state.pool)
+    .await
+    .context("reading the account's outbox key")
+    .map_err(crate::state::db_error)?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(key))
 }
 
 pub(crate) async fn current_user() -> Result<Option<CurrentUser>, AppError> {
@@ -242,7 +353,10 @@ async fn load_current_user(
                       JOIN etablissement e ON e.id = s.etablissement_id
                       WHERE s.account_id = a.id AND s.start_date <= paris_today()
                         AND (s.end_date IS NULL OR s.end_date >= paris_today())
-                      ORDER BY e.name), '{}') AS "etablissements!"
+                      ORDER BY e.name), '{}') AS "etablissements!",
+                  EXISTS (SELECT 1 FROM section_permission sp
+                          WHERE sp.organisation_id = a.organisation_id AND sp.profession = a.profession
+                            AND sp.section = 'soins' AND sp.can_write) AS "writes_care!"
            FROM account a JOIN organisation o ON o.id = a.organisation_id
            WHERE a.id = $1 AND a.active"#,
         account_id,
@@ -265,6 +379,7 @@ async fn load_current_user(
         organisation_name: r.organisation_name,
         session_idle_minutes: state.config.session_idle_minutes,
         dpo: r.dpo,
+        writes_care: r.writes_care,
     }))
 }
 

@@ -116,6 +116,55 @@ test("une note saisie sans réseau est gardée puis envoyée au retour du résea
   await expect(page.getByTestId("timeline")).toContainText(text);
 });
 
+/** Signs out and waits until the sign-out has reached the server. */
+async function signOut(page: import("@playwright/test").Page) {
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.waitForURL(/\/connexion/);
+  await expect(page.getByTestId("user-name")).toHaveCount(0);
+  await expect(page.getByLabel("Identifiant")).toBeVisible();
+}
+
+test("sur une tablette partagée, une note gardée hors ligne reste illisible pour la personne suivante et part au retour de son auteur", async ({ page, context }) => {
+  await signedIn(page, "educateur");
+  await hydrated(page);
+  const text = unique("Confidentiel : saisie sans réseau.");
+  await page.getByRole("button", { name: "Écrire une note pour Emma FOURNIER" }).click();
+  const entry = page.getByTestId("quick-note");
+  await entry.getByRole("button", { name: "Éducatif" }).click();
+  await page.keyboard.type(text);
+  await context.setOffline(true);
+  await entry.getByRole("button", { name: "Enregistrer la note" }).click();
+  await expect(entry.getByText("Pas de réseau : la note est gardée sur cette tablette")).toBeVisible();
+  await expect(page.getByText("1 note en attente d’envoi")).toBeVisible();
+  // The network comes back but the note cannot leave yet (a server too
+  // far away), and Camille hands the tablet over.
+  await page.route("**/api/transmission", (route) => route.abort());
+  await context.setOffline(false);
+  const storage = () => page.evaluate(() => JSON.stringify(Object.entries(window.localStorage)));
+  const sealed = await storage();
+  expect(sealed).toContain("parcours.notes-scellees");
+  expect(sealed).not.toContain(text);
+  expect(sealed).not.toContain("FOURNIER");
+  await signOut(page);
+  await signedIn(page, "moniteur.educateur");
+  await hydrated(page);
+  // The next person sees nothing of it, and cannot read it.
+  await expect(page.getByText(/en attente d’envoi/)).toHaveCount(0);
+  const after = await storage();
+  expect(after).not.toContain(text);
+  expect(after).toContain("parcours.notes-scellees");
+  await signOut(page);
+  // Camille signs back in: the note leaves, in her name.
+  await page.unroute("**/api/transmission");
+  await signedIn(page, "educateur");
+  await expect.poll(storage).not.toContain("parcours.notes-scellees");
+  await expect(page.getByText("1 note en attente d’envoi")).toHaveCount(0);
+  await page.getByRole("link", { name: /Emma FOURNIER/ }).click();
+  const timeline = page.getByTestId("timeline");
+  await expect(timeline).toContainText(text);
+  await expect(timeline.getByTestId("note").filter({ hasText: text })).toContainText("Camille Martin");
+});
+
 test("une tablette en portrait et un téléphone montrent les sections permises du dossier", async ({ page }) => {
   await signedIn(page, "moniteur.atelier");
   await page.getByRole("link", { name: /MOREAU|FOURNIER|LEMOINE|MARCHAND|BRUNET/ }).first().click();

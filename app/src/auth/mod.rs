@@ -40,6 +40,8 @@ pub struct CurrentUser {
     pub session_idle_minutes: u32,
     /// Data protection officer.
     pub dpo: bool,
+    /// Writes in the Soins section (care notes are offered to them).
+    pub writes_care: bool,
 }
 
 impl CurrentUser {
@@ -100,6 +102,13 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// The signed-in person, or `None` when nobody is signed in.
+/// The key (base64, 32 bytes) that seals the signed-in account's notes kept
+/// offline on a tablet; the same at each of its sessions, never another's.
+#[server(endpoint = "cle_hors_ligne")]
+pub async fn outbox_key() -> Result<String, AppError> {
+    server::outbox_key().await
+}
+
 #[server(endpoint = "moi")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     server::current_user().await

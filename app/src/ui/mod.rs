@@ -45,6 +45,12 @@ pub fn provide_session() {
         user,
     });
     provide_context(outbox::OutboxChanged(RwSignal::new(0)));
+    // The key sealing notes kept offline leaves the page with its person.
+    Effect::new(move |_| {
+        if logout.version().get() > 0 {
+            outbox::forget_key();
+        }
+    });
 }
 
 /// The session context (always provided by `App`).

@@ -3,7 +3,7 @@
 //! database constraint is a last line of defence, never the message.
 
 use crate::error::AppError;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// A required text of at most `max` characters, trimmed.
 pub fn required(field: &str, label: &str, value: &str, max: usize) -> Result<String, AppError> {
@@ -44,10 +44,43 @@ fn too_long(field: &str, label: &str, v: &str, max: usize) -> Result<(), AppErro
     Ok(())
 }
 
-/// A date typed as `AAAA-MM-JJ` (what `<input type="date">` sends).
+/// The years a date may fall in: every date the wire accepts goes through
+/// `date`, so that nothing outside this range reaches date arithmetic or
+/// PostgreSQL (a year like +262142 or 0000 is a probe, not a birth date).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// A date typed as `AAAA-MM-JJ` (what `<input type="date">` sends), between
+/// 1900 and 2100.
 pub fn date(field: &str, label: &str, value: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid(field, &format!("« {label} » n’est pas une date valide.")))
+    let d = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::invalid(field, &format!("« {label} » n’est pas une date valide."))
+    })?;
+    if !YEARS.contains(&d.year()) {
+        return Err(AppError::invalid(
+            field,
+            &format!(
+                "« {label} » doit être comprise entre {} et {}.",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ));
+    }
+    Ok(d)
+}
+
+/// A period whose end, when both are known, does not precede its start.
+pub fn ordered(
+    field: &str,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+) -> Result<(), AppError> {
+    match (start, end) {
+        (Some(s), Some(e)) if e < s => Err(AppError::invalid(
+            field,
+            "La date de fin précède la date de début.",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// An optional date (empty means absent).
@@ -74,6 +107,25 @@ mod tests {
     #[test]
     fn dates() {
         assert!(date("d", "Date", "2026-02-30").is_err());
+        // Years the date library parses but nothing downstream should see.
+        for probe in [
+            "+262142-12-31",
+            "0000-01-01",
+            "-5000-01-01",
+            "1899-12-31",
+            "2101-01-01",
+        ] {
+            assert!(date("d", "Date", probe).is_err(), "{probe}");
+        }
+        assert!(date("d", "Date", "1900-01-01").is_ok());
+        assert!(date("d", "Date", "2100-12-31").is_ok());
+        let (a, b) = (
+            date("d", "D", "2026-01-02").ok(),
+            date("d", "D", "2026-01-01").ok(),
+        );
+        assert!(ordered("f", a, b).is_err());
+        assert!(ordered("f", b, a).is_ok());
+        assert!(ordered("f", None, a).is_ok());
         assert_eq!(
             optional_date("d", "Date", "2026-02-28").unwrap(),
             NaiveDate::from_ymd_opt(2026, 2, 28)

@@ -125,13 +125,7 @@ pub const DEMO_STAFF: &[(&str, &str, &str, Profession, Places)] = &[
         &[(0, None), (1, None), (2, None)],
     ),
     ("admin", "Alix", "Système", Profession::Administrateur, &[]),
-    (
-        "dpo",
-        "Dominique",
-        "Prévost",
-        Profession::Administrateur,
-        &[],
-    ),
+    ("dpo", "Dominique", "Prévost", Profession::Dpo, &[]),
 ];
 
 /// The usagers a family account follows: (usager index, relationship).

@@ -505,3 +505,110 @@ async fn removing_the_last_events_is_detected(pool: PgPool) {
         server::audit::Verdict::Broken { .. }
     ));
 }
+
+/// The section a note's category carries decides, for every profession,
+/// who reads it (timeline and history) and who writes it.
+#[sqlx::test(migrations = "../migrations")]
+async fn every_profession_reads_and_writes_the_note_categories_its_sections_allow(pool: PgPool) {
+    use app::transmission::Category;
+    let app = spawn_app(pool).await;
+    let usagers = usagers_by_name(&app.pool).await;
+    let (mut cases, mut unexpected) = (0u32, Vec::new());
+    for account in accounts(&app.pool).await {
+        let (AccountKind::Staff, Some(p)) = (account.kind, account.profession) else {
+            continue;
+        };
+        let inside = server::demo::expected_usagers_of(&account.login);
+        let Some(usager) = usagers
+            .iter()
+            .find(|(_, n)| inside.contains(n))
+            .map(|(id, _)| *id)
+        else {
+            continue;
+        };
+        // One note of every category about that person, by someone else.
+        let mut notes = Vec::new();
+        for c in Category::ALL {
+            let id = Uuid::new_v4();
+            sqlx::query(
+                "WITH t AS (
+                     INSERT INTO transmission (id, organisation_id, usager_id, author_id, category, body)
+                     SELECT $1, organisation_id, id, (SELECT id FROM account WHERE login = 'infirmier'), $3,
+                            'Note de la matrice' FROM usager WHERE id = $2
+                     RETURNING id, organisation_id, author_id, written_at, category, body)
+                 INSERT INTO transmission_version (transmission_id, version, request_key, organisation_id,
+                        author_id, written_at, category, body, important, shared_family)
+                 SELECT id, 1, id, organisation_id, author_id, written_at, category, body, false, false FROM t",
+            )
+            .bind(id)
+            .bind(usager)
+            .bind(c.code())
+            .execute(&app.pool)
+            .await
+            .unwrap();
+            notes.push((c, id));
+        }
+        let device = app.other_device();
+        device.login(&account.login).await;
+        let uid = usager.to_string();
+        let (status, timeline) = device
+            .call("transmissions", &[("id", &uid), ("filter[category]", "")])
+            .await;
+        let shown: Vec<String> = if status == StatusCode::OK {
+            timeline["notes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["id"].as_str().unwrap().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let reads_notes = default_permission(p, Section::Transmissions).read;
+        for (c, id) in notes {
+            let readable = reads_notes && default_permission(p, c.section()).read;
+            let writable = default_permission(p, c.section()).write;
+            cases += 3;
+            if shown.contains(&id.to_string()) != readable {
+                unexpected.push(format!(
+                    "{} reads {c:?} in the timeline: {}",
+                    account.login, !readable
+                ));
+            }
+            let (status, _) = device
+                .call(
+                    "transmission_historique",
+                    &[("id", &uid), ("transmission_id", &id.to_string())],
+                )
+                .await;
+            if (status == StatusCode::OK) != readable
+                || !(status == StatusCode::OK || status == StatusCode::FORBIDDEN)
+            {
+                unexpected.push(format!("{} history of {c:?}: HTTP {status}", account.login));
+            }
+            let key = Uuid::new_v4().to_string();
+            let (status, _) = device
+                .call(
+                    "transmission",
+                    &[
+                        ("id", &uid),
+                        ("input[id]", &key),
+                        ("input[category]", c.code()),
+                        ("input[body]", "Écrite par la matrice"),
+                    ],
+                )
+                .await;
+            if (status == StatusCode::OK) != writable
+                || !(status == StatusCode::OK || status == StatusCode::FORBIDDEN)
+            {
+                unexpected.push(format!("{} writes {c:?}: HTTP {status}", account.login));
+            }
+        }
+    }
+    println!(
+        "note category cases checked: {cases}, unexpected: {}",
+        unexpected.len()
+    );
+    assert!(cases >= 13 * 7 * 3 - 7 * 3 * 3, "{cases}");
+    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}

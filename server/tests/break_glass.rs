@@ -177,3 +177,153 @@ async fn the_dpo_searches_the_trail_and_the_record_shows_who_accessed_it(pool: P
     let (status, _) = app.call("tracabilite", &[("filter[usager]", "")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn nobody_reviews_their_own_emergency_access(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let id = lucas(&app.pool).await;
+    // The DPO reviews the whole organisation's, but not their own.
+    app.login("dpo").await;
+    let (status, _) = app
+        .call("bris_de_glace", &[("id", &id), ("reason", REASON)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, list) = app.call("bris_de_glace_liste", &[]).await;
+    assert_eq!(list[0]["own"], json!(true));
+    let bg = list[0]["id"].as_str().unwrap().to_string();
+    let (status, body) = app
+        .call("bris_de_glace_examen", &[("id", &bg), ("comment", "Moi")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let reviewed: bool =
+        sqlx::query_scalar("SELECT reviewed_at IS NOT NULL FROM break_glass WHERE id = $1::uuid")
+            .bind(&bg)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(!reviewed);
+    let denied = app.events("bris_de_glace").await;
+    assert!(
+        denied
+            .iter()
+            .any(|(who, allowed, _)| who == "dpo" && !allowed),
+        "{denied:?}"
+    );
+    // Another reviewer of the foyer closes it.
+    let chef = app.other_device();
+    chef.login("chef.service").await;
+    let (_, list) = chef.call("bris_de_glace_liste", &[]).await;
+    assert_eq!(list[0]["own"], json!(false));
+    let (status, _) = chef
+        .call("bris_de_glace_examen", &[("id", &bg), ("comment", "Vu")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn emergency_accesses_go_to_the_reviewers_of_the_etablissement_concerned(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let id = lucas(&app.pool).await;
+    // A FAM aide-soignante opens Lucas's record (he lives at the foyer).
+    app.login("aes").await;
+    app.call("bris_de_glace", &[("id", &id), ("reason", REASON)])
+        .await;
+    let count = |list: &serde_json::Value| list.as_array().map_or(0, |l| l.len());
+    for (login, sees) in [
+        ("chef.service", 1),
+        ("directeur", 1),
+        ("dpo", 1),
+        ("chef.service.fam", 0),
+    ] {
+        let device = app.other_device();
+        device.login(login).await;
+        let (status, list) = device.call("bris_de_glace_liste", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{login}");
+        assert_eq!(count(&list), sees, "{login}: {list}");
+    }
+    let bg: String = sqlx::query_scalar("SELECT id::text FROM break_glass")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let fam = app.other_device();
+    fam.login("chef.service.fam").await;
+    let (status, _) = fam
+        .call(
+            "bris_de_glace_examen",
+            &[("id", &bg), ("comment", "Pas le mien")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let events = app.events("bris_de_glace").await;
+    assert!(events
+        .iter()
+        .any(|(who, allowed, _)| who == "chef.service.fam" && !allowed));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn searching_the_trail_is_itself_traced_and_refusals_too(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("dpo").await;
+    let (status, _) = app
+        .call(
+            "tracabilite",
+            &[("filter[usager]", "lucas"), ("filter[from]", "2026-01-01")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let searches = app.events("tracabilite").await;
+    assert_eq!(searches.len(), 1, "{searches:?}");
+    let (who, allowed, object) = &searches[0];
+    assert_eq!((who.as_str(), *allowed), ("dpo", true));
+    let object = object.clone().unwrap_or_default();
+    assert!(
+        object.contains("usager=lucas") && object.contains("du=2026-01-01"),
+        "{object}"
+    );
+    // The search shows itself to the next search.
+    let (_, lines) = app
+        .call("tracabilite", &[("filter[staff]", "prévost")])
+        .await;
+    assert!(lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["section"] == "Recherche dans la traçabilité"));
+
+    let educ = app.other_device();
+    educ.login("educateur").await;
+    let (status, _) = educ.call("tracabilite", &[("filter[usager]", "")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let searches = app.events("tracabilite").await;
+    assert!(searches
+        .iter()
+        .any(|(who, allowed, _)| who == "educateur" && !allowed));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_dpo_reads_trails_and_reviews_and_changes_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let id = lucas(&app.pool).await;
+    app.login("dpo").await;
+    for (endpoint, args) in [
+        ("tracabilite", vec![("filter[usager]", "")]),
+        ("bris_de_glace_liste", vec![]),
+        ("dossier_acces", vec![("id", id.as_str())]),
+    ] {
+        let (status, body) = app.call(endpoint, &args).await;
+        assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
+    }
+    for (endpoint, args) in [
+        ("droits", vec![]),
+        ("usager", vec![("id", id.as_str())]),
+        ("identite", vec![("id", id.as_str())]),
+        (
+            "transmissions",
+            vec![("id", id.as_str()), ("filter[category]", "")],
+        ),
+        ("trame", vec![]),
+    ] {
+        let (status, body) = app.call(endpoint, &args).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{endpoint}: {body}");
+    }
+}

@@ -98,7 +98,7 @@ async fn identity_edits_follow_the_rniv_rules(pool: sqlx::PgPool) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reason(&v).contains("clé"), "{v}");
     // Birth date in the future.
-    let form = identity_form(&app, prov, &[("birth_date", "2999-01-01")]).await;
+    let form = identity_form(&app, prov, &[("birth_date", "2099-01-01")]).await;
     let (status, v) = save_identity(&app, &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reason(&v).contains("futur"), "{v}");
@@ -801,4 +801,208 @@ async fn a_workshop_instructor_fills_the_work_sheet_without_seeing_care(pool: sq
     // No documents section for this profession.
     let (status, _) = app.call("documents", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+// ---------------------------------------------------------------------------
+// Care notes and corrections (the security review).
+
+/// A note of `category` by the signed-in account.
+async fn write_note(app: &TestApp, usager: Uuid, category: &str, body: &str) -> (StatusCode, Uuid) {
+    let id = Uuid::new_v4();
+    let mut form = note(id, usager, body);
+    form[2].1 = category.to_string();
+    (post(app, "transmission", &form).await.0, id)
+}
+
+/// A demo usager accompanied by the teams of both logins.
+async fn shared_usager(app: &TestApp, a: &str, b: &str) -> Uuid {
+    let of_b = server::demo::expected_usagers_of(b);
+    let name = server::demo::expected_usagers_of(a)
+        .into_iter()
+        .find(|n| of_b.contains(n))
+        .expect("a person both teams accompany");
+    let first = name.split(' ').next().unwrap().to_string();
+    usager_named(&app.pool, &first).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn care_notes_reach_only_the_professions_that_hold_soins(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let person = shared_usager(&app, "educateur", "moniteur.atelier").await;
+    let (status, soin) = write_note(&app, person, "soin", "Pansement refait au talon").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, psy) = write_note(&app, person, "sante_psychique", "Angoisse le soir").await;
+    let (_, daily) = write_note(&app, person, "educatif", "Atelier cuisine réussi").await;
+
+    let atelier = app.other_device();
+    atelier.login("moniteur.atelier").await;
+    let pid = person.to_string();
+    let (status, t) = atelier
+        .call("transmissions", &[("id", &pid), ("filter[category]", "")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    let ids: Vec<&str> = t["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&daily.to_string().as_str()));
+    assert!(!ids.contains(&soin.to_string().as_str()) && !ids.contains(&psy.to_string().as_str()));
+    assert!(t["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["category"] != "Soin" && n["category"] != "SantePsychique"));
+    assert!(!t["categories"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("Soin")));
+    // Asking for care notes, their history or writing one: refused, traced.
+    let (status, _) = atelier
+        .call(
+            "transmissions",
+            &[("id", &pid), ("filter[category]", "soin")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = atelier
+        .call(
+            "transmission_historique",
+            &[("id", &pid), ("transmission_id", &soin.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = write_note(&atelier, person, "soin", "Essai").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = write_note(&atelier, person, "travail", "Bonne journée à l’atelier").await;
+    assert_eq!(status, StatusCode::OK);
+    let denied: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_event e JOIN account a ON a.id = e.account_id
+         WHERE a.login = 'moniteur.atelier' AND e.section = 'soins' AND NOT e.allowed",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(denied, 3);
+    // The cahier de liaison of the day leaves them out too.
+    let (_, cahier) = atelier.call("cahier_de_liaison", &[("date", "")]).await;
+    let bodies: Vec<&str> = cahier["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["body"].as_str().unwrap())
+        .collect();
+    assert!(bodies.contains(&"Bonne journée à l’atelier"), "{bodies:?}");
+    assert!(!bodies.contains(&"Pansement refait au talon"), "{bodies:?}");
+
+    // Those who hold Soins read them, and the read of Soins is traced.
+    let (status, t) = app
+        .call("transmissions", &[("id", &pid), ("filter[category]", "")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(t["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["id"] == soin.to_string()));
+    let soins_reads: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_event e JOIN account a ON a.id = e.account_id
+         WHERE a.login = 'educateur' AND e.section = 'soins' AND e.action = 'read' AND e.allowed",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(soins_reads >= 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_note_is_corrected_by_its_author_or_a_chef_de_service(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let lucas = usager_named(&app.pool, "Lucas").await;
+    let (_, key) = write_note(&app, lucas, "educatif", "Texte de Camille").await;
+    let correction = |version: &str, body: &str| {
+        vec![
+            ("id".to_string(), lucas.to_string()),
+            ("transmission_id".into(), key.to_string()),
+            ("version".into(), version.to_string()),
+            ("request_key".into(), Uuid::new_v4().to_string()),
+            ("input[id]".into(), key.to_string()),
+            ("input[category]".into(), "educatif".into()),
+            ("input[body]".into(), body.to_string()),
+            ("reason".into(), "Précision".into()),
+        ]
+    };
+    // Another writer of the same section may not replace Camille's text.
+    let psy = app.other_device();
+    psy.login("psychologue").await;
+    let (status, _) = post(&psy, "transmission_corriger", &correction("1", "Réécrit")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let denied: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_event e JOIN account a ON a.id = e.account_id
+         WHERE a.login = 'psychologue' AND e.object_id IS NULL AND NOT e.allowed AND e.action = 'write'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(denied, 1);
+    // The chef de service may, with a reason; each version keeps its writer.
+    let chef = app.other_device();
+    chef.login("chef.service").await;
+    let (status, v) = post(
+        &chef,
+        "transmission_corriger",
+        &correction("1", "Corrigé par le chef"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["author"], "Camille Martin");
+    assert!(
+        v["corrected"]
+            .as_str()
+            .unwrap()
+            .ends_with("par Olivier Garnier"),
+        "{v}"
+    );
+    let (_, h) = app
+        .call(
+            "transmission_historique",
+            &[
+                ("id", &lucas.to_string()),
+                ("transmission_id", &key.to_string()),
+            ],
+        )
+        .await;
+    let authors: Vec<&str> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["author"].as_str().unwrap())
+        .collect();
+    assert_eq!(authors, ["Olivier Garnier", "Camille Martin"]);
+    // And the author still corrects their own note.
+    let (status, v) = post(
+        &app,
+        "transmission_corriger",
+        &correction("2", "Camille reprend"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    // The timeline tells the page who may correct.
+    let (_, t) = psy
+        .call(
+            "transmissions",
+            &[("id", &lucas.to_string()), ("filter[category]", "")],
+        )
+        .await;
+    assert_eq!(t["corrector"]["any_author"], false);
+    let (_, t) = chef
+        .call(
+            "transmissions",
+            &[("id", &lucas.to_string()), ("filter[category]", "")],
+        )
+        .await;
+    assert_eq!(t["corrector"]["any_author"], true);
 }

@@ -37,7 +37,10 @@ async fn an_administrator_changes_a_profession_and_it_applies_at_once(pool: PgPo
     app.login("admin").await;
     let (status, matrix) = app.call("droits", &[]).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(matrix.as_array().unwrap().len(), 13);
+    assert_eq!(
+        matrix.as_array().unwrap().len(),
+        app::organisation::Profession::ALL.len()
+    );
     let (status, body) = app
         .call(
             "droits_profession",

@@ -237,7 +237,8 @@ pub const DEFAULT_MATRIX: &[(Profession, &[(Section, char)])] = {
                 (Agenda, 'W'),
                 (Documents, 'R'),
                 (Travail, 'R'),
-                (Soins, 'R'),
+                // Writes the santé psychique notes, which Soins governs.
+                (Soins, 'W'),
             ],
         ),
         (
@@ -281,6 +282,9 @@ pub const DEFAULT_MATRIX: &[(Profession, &[(Section, char)])] = {
             ],
         ),
         (Profession::Administrateur, &[(Identite, 'W'), (Audit, 'R')]),
+        // The DPO reads trails (organisation-wide, through the dpo flag),
+        // never the record itself.
+        (Profession::Dpo, &[]),
     ]
 };
 
@@ -337,6 +341,15 @@ mod tests {
         assert!(default_permission(Secretaire, Section::Identite).write);
         assert!(default_permission(Secretaire, Section::Documents).read);
         assert!(!default_permission(Secretaire, Section::Transmissions).read);
+        // Care notes stay with those who hold Soins.
+        assert!(!default_permission(MoniteurAtelier, Section::Soins).read);
+        assert!(!default_permission(AssistantSocial, Section::Soins).read);
+        assert!(!default_permission(Directeur, Section::Soins).read);
+        assert!(default_permission(Psychologue, Section::Soins).write);
+        // The DPO reads no section of a record.
+        for s in Section::ALL {
+            assert_eq!(default_permission(Dpo, s), Permission::NONE, "{s:?}");
+        }
         // Direction: no implicit medical access.
         assert!(!default_permission(Directeur, Section::Medical).read);
         assert!(!default_permission(Administrateur, Section::Medical).read);
@@ -390,6 +403,8 @@ pub struct BreakGlassLine {
     pub expires_at: String,
     /// "Examiné par … le …", or None while waiting for review.
     pub review: Option<String>,
+    /// Requested by the viewer: someone else reviews it.
+    pub own: bool,
 }
 
 /// The minimum length of a bris de glace reason.

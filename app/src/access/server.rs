@@ -39,28 +39,86 @@ impl Access {
     /// Appends the audit event of this access and commits the transaction.
     pub async fn commit(
         self,
-        mut tx: Transaction<'_, Postgres>,
+        tx: Transaction<'_, Postgres>,
         object_id: Option<String>,
     ) -> Result<(), AppError> {
-        append(
-            &mut tx,
-            &AuditEvent {
-                object_id,
+        self.commit_with(tx, object_id, &[]).await
+    }
+
+    /// Like `commit`, when the work also read or wrote other sections
+    /// (checked by the caller with `may`): one event per section, in the
+    /// same transaction (care notes shown in a timeline are a Soins read).
+    pub async fn commit_with(
+        self,
+        mut tx: Transaction<'_, Postgres>,
+        object_id: Option<String>,
+        also: &[Section],
+    ) -> Result<(), AppError> {
+        let mut sections = vec![self.section];
+        sections.extend(also.iter().filter(|s| **s != self.section));
+        let events: Vec<AuditEvent> = sections
+            .into_iter()
+            .map(|section| AuditEvent {
+                object_id: object_id.clone(),
                 break_glass: self.break_glass,
                 ..AuditEvent::by(
                     &self.principal,
                     Some(self.usager_id),
-                    self.section.code(),
+                    section.code(),
                     self.action.code(),
                 )
-            },
-        )
-        .await
-        .map_err(db_error)?;
+            })
+            .collect();
+        append_all(&mut tx, &events).await.map_err(db_error)?;
         tx.commit()
             .await
             .context("committing an audited access")
             .map_err(db_error)
+    }
+
+    /// Refuses what this access turned out not to cover (another section,
+    /// someone else's note): the work is dropped, a denied event is written
+    /// for `section`, and the answer is `Forbidden`.
+    pub async fn refuse(self, state: &AppState, section: Section) -> AppError {
+        deny(
+            state,
+            &self.principal,
+            Some(self.usager_id),
+            section.code(),
+            self.action.code(),
+        )
+        .await
+    }
+}
+
+/// Records a refusal in the trail (in its own transaction) and returns the
+/// error to answer: `Forbidden`, or why the refusal could not be recorded.
+pub async fn deny(
+    state: &AppState,
+    principal: &Principal,
+    usager_id: Option<Uuid>,
+    section: &str,
+    action: &str,
+) -> AppError {
+    let record = async {
+        let mut tx = state
+            .pool
+            .begin()
+            .await
+            .context("starting a denial record")?;
+        append(
+            &mut tx,
+            &AuditEvent {
+                allowed: false,
+                ..AuditEvent::by(principal, usager_id, section, action)
+            },
+        )
+        .await?;
+        tx.commit().await.context("committing a denial record")
+    };
+    match record.await {
+        Ok(()) => AppError::Forbidden,
+        Err(e) => db_error(e),
     }
 }
 
@@ -102,28 +160,14 @@ pub async fn authorize(
             action,
             break_glass,
         }),
-        None => {
-            let mut tx = state
-                .pool
-                .begin()
-                .await
-                .context("starting a denial record")
-                .map_err(db_error)?;
-            append(
-                &mut tx,
-                &AuditEvent {
-                    allowed: false,
-                    ..AuditEvent::by(principal, Some(usager_id), section.code(), action.code())
-                },
-            )
-            .await
-            .map_err(db_error)?;
-            tx.commit()
-                .await
-                .context("committing a denial record")
-                .map_err(db_error)?;
-            Err(AppError::Forbidden)
-        }
+        None => Err(deny(
+            state,
+            principal,
+            Some(usager_id),
+            section.code(),
+            action.code(),
+        )
+        .await),
     }
 }
 
@@ -349,17 +393,84 @@ use crate::auth::server::require_principal;
 use crate::organisation::Profession;
 use crate::time;
 
-fn require_reviewer(p: &Principal) -> Result<(), AppError> {
-    let reviewer = p.dpo
-        || matches!(
-            p.profession,
-            Some(Profession::ChefService | Profession::Directeur)
-        );
-    if p.kind == AccountKind::Staff && reviewer {
+/// Lets `p` through when `allowed`; otherwise records the refusal (no
+/// usager: an organisation-level function) and answers `Forbidden`.
+async fn require(
+    state: &AppState,
+    p: &Principal,
+    allowed: bool,
+    what: &str,
+    action: Action,
+) -> Result<(), AppError> {
+    if allowed {
         Ok(())
     } else {
-        Err(AppError::Forbidden)
+        Err(deny(state, p, None, what, action.code()).await)
     }
+}
+
+/// For a list over the caller's whole perimeter (cahier de liaison, unit
+/// agenda, deadlines): the matrix must let their profession do `action` on
+/// `section` at all; a refusal is traced.
+pub async fn require_list(
+    state: &AppState,
+    principal: &Principal,
+    section: Section,
+    action: Action,
+) -> Result<(), AppError> {
+    let allowed = {
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .context("acquiring a connection for a list")
+            .map_err(db_error)?;
+        profession_may(&mut conn, principal, section, action).await?
+    };
+    require(state, principal, allowed, section.code(), action).await
+}
+
+/// Lets only staff through (their own lists), tracing anyone else's call.
+pub async fn require_staff(
+    state: &AppState,
+    principal: &Principal,
+    what: &str,
+) -> Result<(), AppError> {
+    require(
+        state,
+        principal,
+        principal.kind == AccountKind::Staff,
+        what,
+        Action::Read,
+    )
+    .await
+}
+
+/// Lets only family accounts through (their own pages), tracing anyone else's call.
+pub async fn require_family(
+    state: &AppState,
+    principal: &Principal,
+    what: &str,
+) -> Result<(), AppError> {
+    require(
+        state,
+        principal,
+        principal.kind == AccountKind::Family,
+        what,
+        Action::Read,
+    )
+    .await
+}
+
+/// Chefs de service and direction review the emergency accesses of their
+/// établissements; the DPO, the whole organisation's.
+fn is_reviewer(p: &Principal) -> bool {
+    p.kind == AccountKind::Staff
+        && (p.dpo
+            || matches!(
+                p.profession,
+                Some(Profession::ChefService | Profession::Directeur)
+            ))
 }
 
 pub(crate) async fn request_break_glass(id: Uuid, reason: String) -> Result<String, AppError> {
@@ -410,7 +521,7 @@ pub(crate) async fn request_break_glass(id: Uuid, reason: String) -> Result<Stri
         &mut tx,
         &AuditEvent {
             break_glass: true,
-            ..AuditEvent::by(&principal, Some(id), "bris_de_glace", "write")
+            ..AuditEvent::by(&principal, Some(id), BREAK_GLASS, "write")
         },
     )
     .await
@@ -446,38 +557,48 @@ pub(crate) async fn record_accesses(id: Uuid) -> Result<Vec<AccessLine>, AppErro
 
 pub(crate) async fn search_audit(filter: AuditFilter) -> Result<Vec<AccessLine>, AppError> {
     let principal = require_principal().await?;
-    if !(principal.kind == AccountKind::Staff
-        && (principal.dpo || principal.profession == Some(Profession::Directeur)))
-    {
-        return Err(AppError::Forbidden);
-    }
-    let parse_date = |field: &str, value: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
-        if value.trim().is_empty() {
-            return Ok(None);
-        }
-        chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "Saisissez une date valide (jour, mois, année)."))
-    };
-    let from = parse_date("from", &filter.from)?;
-    let to = parse_date("to", &filter.to)?;
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            return Err(AppError::invalid(
-                "to",
-                "La date de fin précède la date de début.",
-            ));
-        }
-    }
     let state = AppState::get()?;
-    let mut conn = state
-        .pool
-        .acquire()
+    let searcher = principal.kind == AccountKind::Staff
+        && (principal.dpo || principal.profession == Some(Profession::Directeur));
+    require(&state, &principal, searcher, TRAIL_SEARCH, Action::Read).await?;
+    let from = crate::validate::optional_date("from", "Du", &filter.from)?;
+    let to = crate::validate::optional_date("to", "Au", &filter.to)?;
+    crate::validate::ordered("to", from, to)?;
+    for (field, value) in [("usager", &filter.usager), ("staff", &filter.staff)] {
+        crate::validate::optional(field, "Recherche", value, 200)?;
+    }
+    let mut tx = state.begin().await?;
+    let lines = trail(&mut tx, principal.organisation_id, &filter, None).await?;
+    // Searching the trail is itself an access, traced with what was asked.
+    let asked = format!(
+        "usager={};professionnel={};du={};au={};refus={};urgence={}",
+        filter.usager.trim(),
+        filter.staff.trim(),
+        filter.from.trim(),
+        filter.to.trim(),
+        filter.denied_only,
+        filter.break_glass_only
+    );
+    append(
+        &mut tx,
+        &AuditEvent {
+            object_id: Some(asked),
+            ..AuditEvent::by(&principal, None, TRAIL_SEARCH, Action::Read.code())
+        },
+    )
+    .await
+    .map_err(db_error)?;
+    tx.commit()
         .await
-        .context("acquiring a connection")
+        .context("committing a trail search")
         .map_err(db_error)?;
-    trail(&mut conn, principal.organisation_id, &filter, None).await
+    Ok(lines)
 }
+
+/// The trail's code for a search of the whole trail.
+pub const TRAIL_SEARCH: &str = "tracabilite";
+/// The trail's code for an emergency access, its request and its review.
+pub const BREAK_GLASS: &str = "bris_de_glace";
 
 /// The trail, most recent first, 200 lines at most.
 async fn trail(
@@ -539,12 +660,13 @@ async fn trail(
             usager: r.usager,
             section: Section::parse(&r.section)
                 .map(|s| s.label().to_string())
-                .unwrap_or_else(|| {
-                    if r.section == "bris_de_glace" {
-                        "Accès d’urgence".into()
-                    } else {
-                        r.section
-                    }
+                .unwrap_or_else(|| match r.section.as_str() {
+                    BREAK_GLASS => "Accès d’urgence".into(),
+                    TRAIL_SEARCH => "Recherche dans la traçabilité".into(),
+                    "droits" => "Administration des droits".into(),
+                    "mes_usagers" => "Liste de ses usagers".into(),
+                    "famille_usagers" => "Espace famille".into(),
+                    _ => r.section,
                 }),
             action: if r.action == "read" {
                 "consultation".into()
@@ -559,22 +681,31 @@ async fn trail(
 
 pub(crate) async fn break_glass_list() -> Result<Vec<BreakGlassLine>, AppError> {
     let principal = require_principal().await?;
-    require_reviewer(&principal)?;
     let state = AppState::get()?;
+    require(
+        &state,
+        &principal,
+        is_reviewer(&principal),
+        BREAK_GLASS,
+        Action::Read,
+    )
+    .await?;
     let rows = sqlx::query!(
         r#"SELECT b.id, a.first_name || ' ' || a.last_name AS "who!",
                   u.used_first_name || ' ' || upper(u.used_last_name) AS "usager!",
                   b.reason, b.granted_at AS "granted_at: DateTime<Utc>", b.expires_at AS "expires_at: DateTime<Utc>",
                   r.first_name || ' ' || r.last_name AS reviewer, b.reviewed_at AS "reviewed_at: DateTime<Utc>",
-                  b.review_comment
+                  b.review_comment, b.account_id = $2 AS "own!"
            FROM break_glass b
            JOIN account a ON a.id = b.account_id
            JOIN usager u ON u.id = b.usager_id
            LEFT JOIN account r ON r.id = b.reviewed_by
-           WHERE b.organisation_id = $1
+           WHERE b.organisation_id = $1 AND ($3 OR reviews_usager($2, b.usager_id))
            ORDER BY (b.reviewed_at IS NULL) DESC, b.granted_at DESC
            LIMIT 200"#,
-        principal.organisation_id
+        principal.organisation_id,
+        principal.account_id,
+        principal.dpo
     )
     .fetch_all(&state.pool)
     .await
@@ -600,47 +731,71 @@ pub(crate) async fn break_glass_list() -> Result<Vec<BreakGlassLine>, AppError> 
                 }
                 text
             }),
+            own: r.own,
         })
         .collect())
 }
 
 pub(crate) async fn review_break_glass(id: Uuid, comment: String) -> Result<(), AppError> {
     let principal = require_principal().await?;
-    require_reviewer(&principal)?;
-    if comment.chars().count() > 2000 {
-        return Err(AppError::invalid(
-            "comment",
-            "Le commentaire ne doit pas dépasser 2000 caractères.",
-        ));
-    }
-    let comment = Some(comment.trim().to_string()).filter(|c| !c.is_empty());
     let state = AppState::get()?;
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .context("starting a bris de glace review")
-        .map_err(db_error)?;
-    let usager_id = sqlx::query_scalar!(
-        r#"UPDATE break_glass SET reviewed_by = $3, reviewed_at = now(), review_comment = $4
-           WHERE id = $1 AND organisation_id = $2 AND reviewed_at IS NULL
-           RETURNING usager_id"#,
+    require(
+        &state,
+        &principal,
+        is_reviewer(&principal),
+        BREAK_GLASS,
+        Action::Write,
+    )
+    .await?;
+    let comment = crate::validate::optional("comment", "Commentaire d’examen", &comment, 2000)?;
+    let mut tx = state.begin().await?;
+    let grant = sqlx::query!(
+        r#"SELECT usager_id, account_id, reviewed_at IS NOT NULL AS "reviewed!",
+                  ($4 OR reviews_usager($3, usager_id)) AS "in_reach!"
+           FROM break_glass WHERE id = $1 AND organisation_id = $2 FOR UPDATE"#,
         id,
         principal.organisation_id,
         principal.account_id,
-        comment
+        principal.dpo
     )
     .fetch_optional(&mut *tx)
     .await
-    .context("reviewing a bris de glace")
+    .context("finding a bris de glace to review")
     .map_err(db_error)?
-    .ok_or(AppError::Conflict)?;
+    .ok_or(AppError::NotFound)?;
+    // Nobody reviews their own emergency access, nor one of another
+    // établissement than theirs (the DPO excepted).
+    if grant.account_id == principal.account_id || !grant.in_reach {
+        drop(tx);
+        return Err(deny(
+            &state,
+            &principal,
+            Some(grant.usager_id),
+            BREAK_GLASS,
+            Action::Write.code(),
+        )
+        .await);
+    }
+    if grant.reviewed {
+        return Err(AppError::Conflict);
+    }
+    let usager_id = sqlx::query_scalar!(
+        r#"UPDATE break_glass SET reviewed_by = $2, reviewed_at = now(), review_comment = $3
+           WHERE id = $1 RETURNING usager_id"#,
+        id,
+        principal.account_id,
+        comment
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .context("reviewing a bris de glace")
+    .map_err(db_error)?;
     // The review is traced with the review itself.
     append(
         &mut tx,
         &AuditEvent {
             object_id: Some(id.to_string()),
-            ..AuditEvent::by(&principal, Some(usager_id), "bris_de_glace", "write")
+            ..AuditEvent::by(&principal, Some(usager_id), BREAK_GLASS, "write")
         },
     )
     .await
@@ -767,18 +922,16 @@ pub(crate) async fn record_consent(
 
 use super::{level_of, parse_level, MatrixRow};
 
-pub(crate) fn require_administrator(p: &Principal) -> Result<(), AppError> {
-    if p.kind == AccountKind::Staff && p.profession == Some(Profession::Administrateur) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+/// Administrators only; anyone else's call is refused and traced.
+pub(crate) async fn require_administrator(state: &AppState, p: &Principal) -> Result<(), AppError> {
+    let admin = p.kind == AccountKind::Staff && p.profession == Some(Profession::Administrateur);
+    require(state, p, admin, "droits", Action::Write).await
 }
 
 pub(crate) async fn get_matrix() -> Result<Vec<MatrixRow>, AppError> {
     let principal = require_principal().await?;
-    require_administrator(&principal)?;
     let state = AppState::get()?;
+    require_administrator(&state, &principal).await?;
     let rows = sqlx::query!(
         "SELECT profession, section, can_read, can_write FROM section_permission WHERE organisation_id = $1",
         principal.organisation_id
@@ -814,7 +967,8 @@ pub(crate) async fn set_profession_permissions(
     levels: [String; 9],
 ) -> Result<(), AppError> {
     let principal = require_principal().await?;
-    require_administrator(&principal)?;
+    let state = AppState::get()?;
+    require_administrator(&state, &principal).await?;
     let profession = Profession::parse(&profession)
         .ok_or_else(|| AppError::invalid("profession", "Cette profession n’existe pas."))?;
     let mut parsed = Vec::new();
@@ -833,7 +987,6 @@ pub(crate) async fn set_profession_permissions(
         }
         parsed.push((section, p));
     }
-    let state = AppState::get()?;
     let mut tx = state
         .pool
         .begin()

@@ -1,5 +1,5 @@
 use super::*;
-use crate::access::server::{append_list_reads, enter, may, profession_may};
+use crate::access::server::{append_list_reads, enter, may, require_list};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
 use crate::state::{check_replay, db_error, AppState, Keyed};
@@ -326,11 +326,9 @@ pub async fn record_absence(id: Uuid, form: AbsenceForm) -> Result<(), AppError>
 pub async fn unit_week(week_of: String) -> Result<AgendaWeek, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
+    require_list(&state, &principal, Section::Agenda, Action::Read).await?;
     let (monday, next_monday) = week_bounds(&week_of)?;
     let mut tx = state.begin().await?;
-    if !profession_may(&mut tx, &principal, Section::Agenda, Action::Read).await? {
-        return Err(AppError::Forbidden);
-    }
     let rows = sqlx::query_as!(
         Row,
         r#"SELECT e.id, e.usager_id,

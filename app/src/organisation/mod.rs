@@ -21,11 +21,14 @@ pub enum Profession {
     ChefService,
     Directeur,
     Administrateur,
+    /// Délégué à la protection des données: reads the trail and the
+    /// emergency-access reviews of the whole organisation, nothing else.
+    Dpo,
 }
 
 impl Profession {
     /// Every profession, in display order.
-    pub const ALL: [Profession; 13] = [
+    pub const ALL: [Profession; 14] = [
         Profession::Educateur,
         Profession::MoniteurEducateur,
         Profession::AesAmp,
@@ -39,6 +42,7 @@ impl Profession {
         Profession::ChefService,
         Profession::Directeur,
         Profession::Administrateur,
+        Profession::Dpo,
     ];
 
     /// The code stored in the database.
@@ -57,6 +61,7 @@ impl Profession {
             Profession::ChefService => "chef_service",
             Profession::Directeur => "directeur",
             Profession::Administrateur => "administrateur",
+            Profession::Dpo => "dpo",
         }
     }
 
@@ -81,6 +86,7 @@ impl Profession {
             Profession::ChefService => "Chef de service",
             Profession::Directeur => "Directeur",
             Profession::Administrateur => "Administrateur",
+            Profession::Dpo => "Délégué à la protection des données",
         }
     }
 }

@@ -2,7 +2,7 @@ use super::completeness::{completeness, validation_missing};
 use super::trame::{default_sections, Trame, TrameSection};
 use super::*;
 use crate::access::server::{
-    append, append_list_reads, enter, may, profession_may, require_administrator, AuditEvent, Entry,
+    append, append_list_reads, enter, may, require_administrator, require_list, AuditEvent, Entry,
 };
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
@@ -1647,10 +1647,8 @@ pub async fn document(projet: Uuid) -> Result<ProjetDocument, AppError> {
 pub async fn echeances() -> Result<Echeances, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
+    require_list(&state, &principal, Section::Projet, Action::Read).await?;
     let mut tx = state.begin().await?;
-    if !profession_may(&mut tx, &principal, Section::Projet, Action::Read).await? {
-        return Err(AppError::Forbidden);
-    }
     let today = time::today_paris();
     // One row per usager and établissement of the caller's perimeter, with
     // the project in force there (the most recently validated) if any.
@@ -1813,8 +1811,8 @@ pub async fn echeances() -> Result<Echeances, AppError> {
 
 pub async fn get_trame() -> Result<Trame, AppError> {
     let principal = require_principal().await?;
-    require_administrator(&principal)?;
     let state = AppState::get()?;
+    require_administrator(&state, &principal).await?;
     let mut tx = state.begin().await?;
     let trame = current_trame(&mut tx, principal.organisation_id).await?;
     tx.commit()
@@ -1826,9 +1824,9 @@ pub async fn get_trame() -> Result<Trame, AppError> {
 
 pub async fn save_trame(version: i32, sections: Vec<TrameSection>) -> Result<i32, AppError> {
     let principal = require_principal().await?;
-    require_administrator(&principal)?;
-    let sections = super::trame::checked(sections)?;
     let state = AppState::get()?;
+    require_administrator(&state, &principal).await?;
+    let sections = super::trame::checked(sections)?;
     let mut tx = state.begin().await?;
     sqlx::query!(
         "SELECT pg_advisory_xact_lock(hashtext('trame:' || $1::uuid::text))",

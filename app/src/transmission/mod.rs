@@ -7,6 +7,7 @@
 //! double tap or a retry after a dropped connection finds the first write
 //! instead of repeating it.
 
+use crate::access::Section;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,23 @@ impl Category {
         Category::ALL.into_iter().find(|c| c.code() == code)
     }
 
+    /// The section of the record that governs notes of this category, for
+    /// reading and writing: care and psychic health notes belong to Soins
+    /// (a moniteur d'atelier, the secretariat or the direction, who do not
+    /// hold Soins, never see them); the others to Transmissions.
+    pub fn section(self) -> Section {
+        match self {
+            Category::Soin | Category::SantePsychique => Section::Soins,
+            _ => Section::Transmissions,
+        }
+    }
+
+    /// The section governing a category code as typed; an unknown code is
+    /// governed by Transmissions (and refused once that is authorized).
+    pub fn section_of(code: &str) -> Section {
+        Category::parse(code).map_or(Section::Transmissions, Category::section)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Category::Educatif => "Éducatif",
@@ -106,6 +124,9 @@ pub struct TransmissionView {
     /// "Prénom NOM" of the usager (for the cahier de liaison).
     pub usager: String,
     pub unit: Option<String>,
+    /// The first author's account (who may correct the note, with the
+    /// chefs de service).
+    pub author_id: Uuid,
     pub author: String,
     /// "23/11/2026 à 14:05".
     pub written_at: String,
@@ -150,9 +171,30 @@ pub struct TimelineFilter {
     pub important_only: bool,
 }
 
+/// Who may correct which note: its author, or a chef de service (who may
+/// correct anyone's, with the reason every correction gives). The server
+/// enforces it; the pages use it to offer "Corriger".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Corrector {
+    pub account_id: Uuid,
+    pub any_author: bool,
+}
+
+impl Corrector {
+    pub fn may_correct(self, author_id: Uuid) -> bool {
+        self.any_author || author_id == self.account_id
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeline {
     pub notes: Vec<TransmissionView>,
+    /// The categories the viewer may read (the filter offers these).
+    pub categories: Vec<Category>,
+    pub corrector: Corrector,
+    /// The viewer writes care notes here (Soins): the entry offers their
+    /// categories.
+    pub writes_care: bool,
     /// The authors who wrote about this usager, for the filter: (id, name).
     pub authors: Vec<(Uuid, String)>,
     pub can_write: bool,

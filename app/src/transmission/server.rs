@@ -1,7 +1,8 @@
 use super::*;
-use crate::access::server::{append_list_reads, enter, may, profession_may};
+use crate::access::server::{append_list_reads, enter, may, profession_may, require_list};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
+use crate::organisation::Profession;
 use crate::state::{check_replay, db_error, AppState, Keyed};
 use crate::{time, validate};
 use anyhow::Context as _;
@@ -49,8 +50,36 @@ async fn view(conn: &mut PgConnection, id: Uuid) -> Result<TransmissionView, App
         .ok_or_else(|| crate::state::internal(anyhow::anyhow!("transmission {id} vanished")))
 }
 
+fn corrector(p: &crate::auth::server::Principal) -> Corrector {
+    Corrector {
+        account_id: p.account_id,
+        any_author: p.profession == Some(Profession::ChefService),
+    }
+}
+
+/// The categories whose notes the reader may see, given whether they read Soins.
+fn readable_categories(soins: bool) -> Vec<String> {
+    Category::ALL
+        .into_iter()
+        .filter(|c| soins || c.section() != Section::Soins)
+        .map(|c| c.code().to_string())
+        .collect()
+}
+
+/// The sections other than Transmissions that these notes were read from.
+fn other_sections(categories: impl IntoIterator<Item = Category>) -> Vec<Section> {
+    let mut sections = Vec::new();
+    for s in categories.into_iter().map(Category::section) {
+        if s != Section::Transmissions && !sections.contains(&s) {
+            sections.push(s);
+        }
+    }
+    sections
+}
+
 pub async fn write(id: Uuid, input: TransmissionInput) -> Result<TransmissionView, AppError> {
-    let e = enter(id, Section::Transmissions, Action::Write).await?;
+    // The note's category says which section is written (a care note: Soins).
+    let e = enter(id, Category::section_of(&input.category), Action::Write).await?;
     let p = parse(&input)?;
     let mut tx = e.state.begin().await?;
     let inserted = sqlx::query_scalar!(
@@ -124,7 +153,7 @@ pub async fn correct(
     input: TransmissionInput,
     reason: String,
 ) -> Result<TransmissionView, AppError> {
-    let e = enter(id, Section::Transmissions, Action::Write).await?;
+    let e = enter(id, Category::section_of(&input.category), Action::Write).await?;
     let p = parse(&input)?;
     let reason = validate::required("reason", "Motif de la correction", &reason, 500)?;
     let mut tx = e.state.begin().await?;
@@ -149,7 +178,7 @@ pub async fn correct(
         return Ok(v);
     }
     let current = sqlx::query!(
-        r#"SELECT version, author_id FROM transmission WHERE id = $1 AND usager_id = $2 FOR UPDATE"#,
+        r#"SELECT version, author_id, category FROM transmission WHERE id = $1 AND usager_id = $2 FOR UPDATE"#,
         transmission_id,
         id
     )
@@ -158,6 +187,22 @@ pub async fn correct(
     .context("locking a transmission")
     .map_err(db_error)?
     .ok_or(AppError::NotFound)?;
+    // The note's present category governs too: a care note is corrected
+    // only by someone who writes care, whatever it becomes.
+    let present = Category::section_of(&current.category);
+    if present != p.category.section()
+        && !may(&mut tx, &e.principal, id, present, Action::Write).await?
+    {
+        drop(tx);
+        return Err(e.access.refuse(&e.state, present).await);
+    }
+    // A note is corrected by its author; a chef de service may correct
+    // anyone's (the reason is always required, and each version keeps who
+    // wrote it).
+    if !corrector(&e.principal).may_correct(current.author_id) {
+        drop(tx);
+        return Err(e.access.refuse(&e.state, p.category.section()).await);
+    }
     if current.version != version {
         return Err(AppError::Stale {
             current_version: current.version,
@@ -219,8 +264,7 @@ pub async fn timeline(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppE
         "" => None,
         c => Some(
             Category::parse(c)
-                .ok_or_else(|| AppError::invalid("category", "Catégorie inconnue."))?
-                .code(),
+                .ok_or_else(|| AppError::invalid("category", "Catégorie inconnue."))?,
         ),
     };
     let author = match filter.author.as_str() {
@@ -240,6 +284,12 @@ pub async fn timeline(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppE
         }
     }
     let mut tx = e.state.begin().await?;
+    let soins = may(&mut tx, &e.principal, id, Section::Soins, Action::Read).await?;
+    if category.is_some_and(|c| c.section() == Section::Soins) && !soins {
+        drop(tx);
+        return Err(e.access.refuse(&e.state, Section::Soins).await);
+    }
+    let readable = readable_categories(soins);
     let ids = sqlx::query_scalar!(
         r#"SELECT id FROM transmission
            WHERE usager_id = $1
@@ -248,15 +298,17 @@ pub async fn timeline(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppE
              AND ($4::timestamptz IS NULL OR written_at >= $4)
              AND ($5::timestamptz IS NULL OR written_at < $5)
              AND (NOT $6 OR important)
+             AND category = ANY($8)
            ORDER BY written_at DESC
            LIMIT $7"#,
         id,
-        category,
+        category.map(Category::code),
         author,
         from as _,
         to as _,
         filter.important_only,
-        TIMELINE_LIMIT + 1
+        TIMELINE_LIMIT + 1,
+        &readable
     )
     .fetch_all(&mut *tx)
     .await
@@ -266,9 +318,11 @@ pub async fn timeline(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppE
     let notes = list(&mut tx, &ids[..ids.len().min(TIMELINE_LIMIT as usize)]).await?;
     let authors = sqlx::query!(
         r#"SELECT DISTINCT a.id, a.first_name || ' ' || a.last_name AS "name!"
-           FROM account a WHERE a.id IN (SELECT DISTINCT author_id FROM transmission WHERE usager_id = $1)
+           FROM account a WHERE a.id IN (SELECT DISTINCT author_id FROM transmission
+                                         WHERE usager_id = $1 AND category = ANY($2))
            ORDER BY 2"#,
-        id
+        id,
+        &readable
     )
     .fetch_all(&mut *tx)
     .await
@@ -285,9 +339,19 @@ pub async fn timeline(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppE
         Action::Write,
     )
     .await?;
-    e.access.commit(tx, Some("transmissions".into())).await?;
+    let writes_care = may(&mut tx, &e.principal, id, Section::Soins, Action::Write).await?;
+    let also = other_sections(notes.iter().map(|n| n.category));
+    e.access
+        .commit_with(tx, Some("transmissions".into()), &also)
+        .await?;
     Ok(Timeline {
         notes,
+        categories: Category::ALL
+            .into_iter()
+            .filter(|c| readable.iter().any(|r| r == c.code()))
+            .collect(),
+        corrector: corrector(&e.principal),
+        writes_care,
         authors,
         can_write,
         truncated,
@@ -297,7 +361,7 @@ pub async fn timeline(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppE
 /// The notes of these ids, in this order, with the unit of the usager.
 async fn list(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<TransmissionView>, AppError> {
     let rows = sqlx::query!(
-        r#"SELECT t.id, t.usager_id, u.used_first_name || ' ' || upper(u.used_last_name) AS "usager!",
+        r#"SELECT t.id, t.usager_id, t.author_id, u.used_first_name || ' ' || upper(u.used_last_name) AS "usager!",
                   a.first_name || ' ' || a.last_name AS "author!", t.written_at AS "written_at: DateTime<Utc>",
                   t.category, t.body, t.dar_donnees, t.dar_actions, t.dar_resultats, t.important,
                   t.shared_family, t.version, t.corrected_at AS "corrected_at: DateTime<Utc>",
@@ -321,6 +385,7 @@ async fn list(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<TransmissionV
             usager_id: r.usager_id,
             usager: r.usager,
             unit: None,
+            author_id: r.author_id,
             author: r.author,
             written_at: time::date_time(r.written_at),
             category: Category::parse(&r.category).unwrap_or(Category::VieQuotidienne),
@@ -361,8 +426,16 @@ pub async fn history(id: Uuid, transmission_id: Uuid) -> Result<Vec<VersionView>
     if rows.is_empty() {
         return Err(AppError::NotFound);
     }
+    // Every category the note ever had governs its history.
+    let also = other_sections(rows.iter().filter_map(|r| Category::parse(&r.category)));
+    for section in &also {
+        if !may(&mut tx, &e.principal, id, *section, Action::Read).await? {
+            drop(tx);
+            return Err(e.access.refuse(&e.state, *section).await);
+        }
+    }
     e.access
-        .commit(tx, Some(transmission_id.to_string()))
+        .commit_with(tx, Some(transmission_id.to_string()), &also)
         .await?;
     Ok(rows
         .into_iter()
@@ -383,15 +456,15 @@ pub async fn history(id: Uuid, transmission_id: Uuid) -> Result<Vec<VersionView>
 pub async fn cahier(date: String) -> Result<Cahier, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
+    require_list(&state, &principal, Section::Transmissions, Action::Read).await?;
     let today = time::today_paris();
     let day = match date.trim() {
         "" => today,
         d => validate::date("date", "Jour", d)?,
     };
     let mut tx = state.begin().await?;
-    if !profession_may(&mut tx, &principal, Section::Transmissions, Action::Read).await? {
-        return Err(AppError::Forbidden);
-    }
+    let soins = profession_may(&mut tx, &principal, Section::Soins, Action::Read).await?;
+    let readable = readable_categories(soins);
     let start = time::paris_midnight(day);
     let end = time::paris_midnight(day.succ_opt().unwrap_or(day));
     let rows = sqlx::query!(
@@ -406,11 +479,13 @@ pub async fn cahier(date: String) -> Result<Cahier, AppError> {
                          ORDER BY 1 LIMIT 1) AS unit
            FROM transmission t
            WHERE t.organisation_id = $1 AND t.written_at >= $3 AND t.written_at < $4
+             AND t.category = ANY($5)
            ORDER BY t.written_at DESC"#,
         principal.organisation_id,
         principal.account_id,
         start as _,
-        end as _
+        end as _,
+        &readable
     )
     .fetch_all(&mut *tx)
     .await
@@ -433,6 +508,20 @@ pub async fn cahier(date: String) -> Result<Cahier, AppError> {
         &principal,
         shown,
         Section::Transmissions,
+        "cahier_de_liaison",
+    )
+    .await?;
+    // Care notes shown are a read of each person's Soins section too.
+    let care: Vec<Uuid> = notes
+        .iter()
+        .filter(|n| n.category.section() == Section::Soins)
+        .map(|n| n.usager_id)
+        .collect();
+    append_list_reads(
+        &mut tx,
+        &principal,
+        care,
+        Section::Soins,
         "cahier_de_liaison",
     )
     .await?;

@@ -124,6 +124,9 @@ pub fn BreakGlassPage() -> impl IntoView {
                                             <p>"Motif : "{b.reason}</p>
                                             {match b.review {
                                                 Some(text) => view! { <p class="reviewed">{text}</p> }.into_any(),
+                                                None if b.own => view! {
+                                                    <p class="muted">"Votre propre demande : une autre personne de l’encadrement l’examinera."</p>
+                                                }.into_any(),
                                                 None => view! {
                                                     <ActionForm action=review>
                                                         <input type="hidden" name="id" value=b.id.to_string()/>

@@ -7,7 +7,7 @@ use super::{error_view, use_session, ErrorNotice, Layout};
 use crate::error::AppError;
 use crate::transmission::{
     correct_transmission, get_cahier, list_transmissions, transmission_history, write_transmission,
-    Category, TimelineFilter, TransmissionInput, TransmissionView, MAX_BODY,
+    Category, Corrector, TimelineFilter, TransmissionInput, TransmissionView, MAX_BODY,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,11 +25,30 @@ fn account_id() -> Option<Uuid> {
         .map(|u| u.account_id)
 }
 
+/// Whether the signed-in person writes care notes (Soins in the matrix),
+/// for entries drawn in the browser only (a server-rendered one is told).
+fn writes_care() -> bool {
+    use_session()
+        .user
+        .get_untracked()
+        .and_then(|r| r.ok())
+        .flatten()
+        .is_some_and(|u| u.writes_care)
+}
+
+/// The categories offered to someone who does or does not write care.
+fn offered(writes_care: bool) -> Vec<Category> {
+    Category::ALL
+        .into_iter()
+        .filter(|c| writes_care || c.section() != crate::access::Section::Soins)
+        .collect()
+}
+
 /// What happened to the last note saved.
 #[derive(Clone, PartialEq)]
 enum Outcome {
     Saved,
-    Kept,
+    Kept(outbox::Kept),
     Refused(AppError),
 }
 
@@ -46,7 +65,12 @@ pub fn QuickNote(
     /// Focus the text as soon as a category is chosen.
     #[prop(optional)]
     compact: bool,
+    /// Whether care categories are offered (asked of the session when the
+    /// entry is drawn in the browser).
+    #[prop(optional)]
+    care: Option<bool>,
 ) -> impl IntoView {
+    let categories = offered(care.unwrap_or_else(writes_care));
     let note_id = RwSignal::new(Uuid::new_v4());
     let category = RwSignal::new(None::<Category>);
     let body = RwSignal::new(String::new());
@@ -63,12 +87,31 @@ pub fn QuickNote(
     let prefix = format!("n{}", &usager_id.simple().to_string()[..8]);
     let usager = StoredValue::new(usager);
 
-    let send = Action::new(move |input: &TransmissionInput| {
-        let input = input.clone();
-        async move { (input.id, write_transmission(usager_id, input).await) }
-    });
+    // Kept on the tablet (sealed) before it is sent, so that a dropped
+    // connection loses nothing.
+    let send = Action::new_local(
+        move |(account, input): &(Option<Uuid>, TransmissionInput)| {
+            let (account, input) = (*account, input.clone());
+            let usager = usager.get_value();
+            async move {
+                let kept = match account {
+                    Some(account_id) => Some(
+                        outbox::put(Pending {
+                            account_id,
+                            usager_id,
+                            usager,
+                            input: input.clone(),
+                        })
+                        .await,
+                    ),
+                    None => None,
+                };
+                (input.id, kept, write_transmission(usager_id, input).await)
+            }
+        },
+    );
     Effect::new(move |_| {
-        if let Some((id, result)) = send.value().get() {
+        if let Some((id, kept, result)) = send.value().get() {
             match result {
                 Ok(_) => {
                     outbox::remove(id);
@@ -85,7 +128,7 @@ pub fn QuickNote(
                         s.update(|n| *n += 1);
                     }
                 }
-                Err(AppError::Transport { .. }) => {
+                Err(AppError::Transport { .. }) if kept.is_some() => {
                     // Kept in the outbox; a new entry may start.
                     if let Some(changed) = use_context::<outbox::OutboxChanged>() {
                         changed.0.update(|n| *n += 1);
@@ -93,7 +136,7 @@ pub fn QuickNote(
                     body.set(String::new());
                     category.set(None);
                     note_id.set(Uuid::new_v4());
-                    outcome.set(Some(Outcome::Kept));
+                    outcome.set(kept.map(Outcome::Kept));
                 }
                 Err(e) => {
                     outbox::remove(id);
@@ -121,15 +164,7 @@ pub fn QuickNote(
             important: important.get_untracked(),
             shared_family: shared.get_untracked(),
         };
-        if let Some(account_id) = account_id() {
-            outbox::put(Pending {
-                account_id,
-                usager_id,
-                usager: usager.get_value(),
-                input: input.clone(),
-            });
-        }
-        send.dispatch(input);
+        send.dispatch_local((account_id(), input));
     };
     let count = move || body.with(|b| b.chars().count());
     let pfx = StoredValue::new(prefix);
@@ -138,7 +173,7 @@ pub fn QuickNote(
         <form class="quick-note" class:compact=compact on:submit=submit data-testid="quick-note">
             <fieldset class="chips">
                 <legend>"Catégorie"</legend>
-                {Category::ALL.into_iter().map(|c| view! {
+                {categories.into_iter().map(|c| view! {
                     <button
                         type="button"
                         class="chip"
@@ -182,8 +217,11 @@ pub fn QuickNote(
             <div role="status" aria-live="polite" class="outcome">
                 {move || match outcome.get() {
                     Some(Outcome::Saved) => view! { <p class="notice notice-success">"Note enregistrée."</p> }.into_any(),
-                    Some(Outcome::Kept) => view! {
+                    Some(Outcome::Kept(outbox::Kept::Sealed)) => view! {
                         <p class="notice notice-warning">"Pas de réseau : la note est gardée sur cette tablette et sera envoyée automatiquement."</p>
+                    }.into_any(),
+                    Some(Outcome::Kept(outbox::Kept::Memory)) => view! {
+                        <p class="notice notice-warning">"Pas de réseau : la note est gardée dans cette page et sera envoyée automatiquement. Ne fermez pas la page avant son envoi."</p>
                     }.into_any(),
                     Some(Outcome::Refused(e)) => view! { <ErrorNotice error=e/> }.into_any(),
                     None => ().into_any(),
@@ -203,13 +241,13 @@ pub fn PendingNotes(account_id: Uuid) -> impl IntoView {
     let waiting = RwSignal::new(0usize);
     let flush = Action::new_local(move |_: &()| async move { outbox::flush(account_id).await });
     Effect::new(move |_| {
-        waiting.set(outbox::of(account_id).len());
+        waiting.set(outbox::count(account_id));
         flush.dispatch_local(());
     });
     if let Some(changed) = use_context::<outbox::OutboxChanged>() {
         Effect::new(move |_| {
             changed.0.track();
-            waiting.set(outbox::of(account_id).len());
+            waiting.set(outbox::count(account_id));
         });
     }
     Effect::new(move |_| {
@@ -240,13 +278,15 @@ pub fn PendingNotes(account_id: Uuid) -> impl IntoView {
 fn NoteItem(
     note: TransmissionView,
     show_usager: bool,
-    can_write: bool,
+    /// Who may correct which note (None: read only).
+    can_write: Option<Corrector>,
     changed: RwSignal<u32>,
 ) -> impl IntoView {
     let history = Action::new(move |&(usager, id): &(Uuid, Uuid)| transmission_history(usager, id));
     let correcting = RwSignal::new(false);
     let note = StoredValue::new(note);
     let n = note.get_value();
+    let can_correct = can_write.is_some_and(|c| c.may_correct(n.author_id));
     view! {
         <li class="note" class:important=n.important data-testid="note">
             <p class="note-meta">
@@ -274,7 +314,7 @@ fn NoteItem(
                         {format!("Historique ({c})")}
                     </button>
                 })}
-                {can_write.then(|| view! {
+                {can_correct.then(|| view! {
                     <button type="button" class="button button-secondary" on:click=move |_| correcting.update(|c| *c = !*c)>
                         "Corriger"
                     </button>
@@ -362,7 +402,7 @@ fn Correction(
                 <select id=format!("{}-cat", fid.get_value()) on:change=move |ev| {
                     if let Some(c) = Category::parse(&event_target_value(&ev)) { category.set(c) }
                 }>
-                    {Category::ALL.into_iter().map(|c| view! {
+                    {offered(writes_care()).into_iter().map(|c| view! {
                         <option value=c.code() selected=move || category.get() == c>{c.label()}</option>
                     }).collect_view()}
                 </select>
@@ -416,12 +456,12 @@ pub fn TransmissionsSection(id: Uuid, usager: String) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match timeline.await {
                         Ok(t) => {
-                            let can_write = t.can_write;
+                            let can_write = t.can_write.then_some(t.corrector);
                             view! {
-                                {can_write.then(|| view! {
+                                {t.can_write.then(|| view! {
                                     <details class="write-note" open>
                                         <summary>"Écrire une note"</summary>
-                                        <QuickNote usager_id=id usager=usager.get_value() saved=changed/>
+                                        <QuickNote usager_id=id usager=usager.get_value() saved=changed care=t.writes_care/>
                                     </details>
                                 })}
                                 <form class="filters" aria-label="Filtrer les transmissions" on:submit=|ev| ev.prevent_default()>
@@ -429,7 +469,7 @@ pub fn TransmissionsSection(id: Uuid, usager: String) -> impl IntoView {
                                         <label for="f-cat">"Catégorie"</label>
                                         <select id="f-cat" on:change=move |ev| category.set(event_target_value(&ev))>
                                             <option value="" selected=move || category.get().is_empty()>"Toutes"</option>
-                                            {Category::ALL.into_iter().map(|c| view! {
+                                            {t.categories.iter().copied().map(|c| view! {
                                                 <option value=c.code() selected=move || category.get() == c.code()>{c.label()}</option>
                                             }).collect_view()}
                                         </select>
@@ -501,7 +541,7 @@ pub fn CahierPage() -> impl IntoView {
                                 {c.notes.is_empty().then(|| view! { <p class="muted">"Aucune transmission ce jour-là pour vos unités."</p> })}
                                 <ul class="notes" data-testid="cahier">
                                     {c.notes.into_iter().map(|note| view! {
-                                        <NoteItem note show_usager=true can_write=false changed/>
+                                        <NoteItem note show_usager=true can_write=None changed/>
                                     }).collect_view()}
                                 </ul>
                             }.into_any(),

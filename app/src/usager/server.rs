@@ -5,10 +5,9 @@
 //! current accompaniment of that usager. Dates are Paris dates.
 
 use super::{AccompagnementView, UsagerRecord, UsagerSummary};
-use crate::access::server::{authorize, decide};
+use crate::access::server::{authorize, decide, require_family, require_staff};
 use crate::access::{Action, Section};
-use crate::auth::server::{require_principal, Principal};
-use crate::auth::AccountKind;
+use crate::auth::server::require_principal;
 use crate::error::AppError;
 use crate::state::{db_error, AppState};
 use crate::time;
@@ -17,18 +16,10 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-fn require_staff(p: &Principal) -> Result<(), AppError> {
-    if p.kind == AccountKind::Staff {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 pub(crate) async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
     let principal = require_principal().await?;
-    require_staff(&principal)?;
     let state = AppState::get()?;
+    require_staff(&state, &principal, "mes_usagers").await?;
     let rows = sqlx::query!(
         r#"SELECT u.id, u.used_first_name, u.used_last_name,
                   ARRAY_AGG(DISTINCT e.name || COALESCE(' — ' || un.name, '')) AS "places!"
@@ -178,10 +169,8 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
 
 pub(crate) async fn family_usagers() -> Result<Vec<UsagerSummary>, AppError> {
     let principal = require_principal().await?;
-    if principal.kind != AccountKind::Family {
-        return Err(AppError::Forbidden);
-    }
     let state = AppState::get()?;
+    require_family(&state, &principal, "famille_usagers").await?;
     let rows = sqlx::query!(
         r#"SELECT u.id, u.used_first_name, u.used_last_name, f.relationship
            FROM family_link f JOIN usager u ON u.id = f.usager_id

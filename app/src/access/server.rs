@@ -430,36 +430,15 @@ pub async fn require_list(
     require(state, principal, allowed, section.code(), action).await
 }
 
-/// Lets only staff through (their own lists), tracing anyone else's call.
-pub async fn require_staff(
+/// Lets only accounts of this kind read their own lists (staff: "Mes
+/// usagers"; family: their space), tracing anyone else's call.
+pub async fn require_kind(
     state: &AppState,
     principal: &Principal,
+    kind: AccountKind,
     what: &str,
 ) -> Result<(), AppError> {
-    require(
-        state,
-        principal,
-        principal.kind == AccountKind::Staff,
-        what,
-        Action::Read,
-    )
-    .await
-}
-
-/// Lets only family accounts through (their own pages), tracing anyone else's call.
-pub async fn require_family(
-    state: &AppState,
-    principal: &Principal,
-    what: &str,
-) -> Result<(), AppError> {
-    require(
-        state,
-        principal,
-        principal.kind == AccountKind::Family,
-        what,
-        Action::Read,
-    )
-    .await
+    require(state, principal, principal.kind == kind, what, Action::Read).await
 }
 
 /// Chefs de service and direction review the emergency accesses of their

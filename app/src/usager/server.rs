@@ -5,9 +5,10 @@
 //! current accompaniment of that usager. Dates are Paris dates.
 
 use super::{AccompagnementView, UsagerRecord, UsagerSummary};
-use crate::access::server::{authorize, decide, require_family, require_staff};
+use crate::access::server::{authorize, decide, require_kind};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
+use crate::auth::AccountKind;
 use crate::error::AppError;
 use crate::state::{db_error, AppState};
 use crate::time;
@@ -19,7 +20,7 @@ use uuid::Uuid;
 pub(crate) async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
-    require_staff(&state, &principal, "mes_usagers").await?;
+    require_kind(&state, &principal, AccountKind::Staff, "mes_usagers").await?;
     let rows = sqlx::query!(
         r#"SELECT u.id, u.used_first_name, u.used_last_name,
                   ARRAY_AGG(DISTINCT e.name || COALESCE(' — ' || un.name, '')) AS "places!"
@@ -170,7 +171,7 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
 pub(crate) async fn family_usagers() -> Result<Vec<UsagerSummary>, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
-    require_family(&state, &principal, "famille_usagers").await?;
+    require_kind(&state, &principal, AccountKind::Family, "famille_usagers").await?;
     let rows = sqlx::query!(
         r#"SELECT u.id, u.used_first_name, u.used_last_name, f.relationship
            FROM family_link f JOIN usager u ON u.id = f.usager_id

@@ -1,9 +1,7 @@
 //! Sign-in, sessions, throttling and the wire errors, against PostgreSQL.
 
-mod helpers;
-
+use crate::helpers::{spawn_app, spawn_app_with};
 use app::state::{AuthConfig, LoginThrottle};
-use helpers::{spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
@@ -238,7 +236,7 @@ fn behind_a_proxy(throttle: LoginThrottle) -> AuthConfig {
 }
 
 async fn sign_in_from(
-    app: &helpers::TestApp,
+    app: &crate::helpers::TestApp,
     address: &str,
     login: &str,
     password: &str,

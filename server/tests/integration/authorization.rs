@@ -1,14 +1,12 @@
 //! The authorization matrix and the audit trail, against PostgreSQL.
 
-mod helpers;
-
+use crate::helpers::spawn_app;
 use app::access::policy::{Policy, POLICIES};
 use app::access::server::decide;
 use app::access::{default_permission, may_hold_medical, organisation_wide_admin, Action, Section};
 use app::auth::server::Principal;
 use app::auth::AccountKind;
 use app::organisation::Profession;
-use helpers::spawn_app;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -404,7 +402,7 @@ async fn the_authorization_matrix_holds_for_every_case(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn every_record_access_leaves_one_chained_event_and_the_chain_verifies(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
+    let lucas = crate::helpers::usager_named(&app.pool, "Lucas").await;
     app.login("educateur").await;
     for _ in 0..3 {
         let (status, _) = app.call("usager", &[("id", &lucas.to_string())]).await;
@@ -437,7 +435,7 @@ async fn every_record_access_leaves_one_chained_event_and_the_chain_verifies(poo
 #[sqlx::test(migrations = "../migrations")]
 async fn the_audit_trail_is_append_only_and_tampering_is_detected(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
+    let lucas = crate::helpers::usager_named(&app.pool, "Lucas").await;
     app.login("educateur").await;
     for _ in 0..3 {
         app.call("usager", &[("id", &lucas.to_string())]).await;
@@ -481,7 +479,7 @@ async fn the_audit_trail_is_append_only_and_tampering_is_detected(pool: PgPool) 
 #[sqlx::test(migrations = "../migrations")]
 async fn removing_the_last_events_is_detected(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
+    let lucas = crate::helpers::usager_named(&app.pool, "Lucas").await;
     app.login("educateur").await;
     for _ in 0..2 {
         app.call("usager", &[("id", &lucas.to_string())]).await;

@@ -1,14 +1,14 @@
 //! Bris de glace and the trail's views, against PostgreSQL.
 
-mod helpers;
-
-use helpers::spawn_app;
+use crate::helpers::spawn_app;
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
 
 async fn lucas(pool: &PgPool) -> String {
-    helpers::usager_named(pool, "Lucas").await.to_string()
+    crate::helpers::usager_named(pool, "Lucas")
+        .await
+        .to_string()
 }
 
 const REASON: &str = "Chute grave, le SAMU demande ses traitements";

@@ -1,8 +1,6 @@
 //! Consents and oppositions, against PostgreSQL.
 
-mod helpers;
-
-use helpers::{names, spawn_app};
+use crate::helpers::{names, spawn_app};
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
@@ -10,7 +8,7 @@ use sqlx::PgPool;
 #[sqlx::test(migrations = "../migrations")]
 async fn an_opposition_to_family_sharing_takes_effect_at_once_and_history_is_kept(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
+    let lucas = crate::helpers::usager_named(&app.pool, "Lucas").await;
     let lucas = lucas.to_string();
     let family = app.other_device();
     family.login("famille.moreau").await;
@@ -53,7 +51,7 @@ async fn an_opposition_to_family_sharing_takes_effect_at_once_and_history_is_kep
 #[sqlx::test(migrations = "../migrations")]
 async fn recording_a_consent_needs_the_write_right_and_valid_choices(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
+    let lucas = crate::helpers::usager_named(&app.pool, "Lucas").await;
     let lucas = lucas.to_string();
     // An éducateur reads the administrative file but does not write it.
     app.login("educateur").await;

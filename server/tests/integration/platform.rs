@@ -1,9 +1,7 @@
 //! Health checks, security headers, the PWA files, start-up failures and the
 //! embedded PostgreSQL.
 
-mod helpers;
-
-use helpers::spawn_app;
+use crate::helpers::spawn_app;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
@@ -136,7 +134,7 @@ fn the_embedded_postgres_is_created_reused_and_stopped() {
 // ---------------------------------------------------------------------------
 // The security review (issue 10): what sits around the perimeter checks.
 
-use helpers::{spawn_app_full, usager_named, TestApp};
+use crate::helpers::{spawn_app_full, usager_named, TestApp};
 use serde_json::Value;
 
 /// A raw POST to a server function, with a body and headers of the test's

@@ -3,9 +3,7 @@
 //! writers, bad input, deadlines and indicators, completeness, template
 //! changes, and the PDF.
 
-mod helpers;
-
-use helpers::{spawn_app, usager_named, TestApp};
+use crate::helpers::{spawn_app, usager_named, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;

@@ -2,9 +2,7 @@
 //! accompaniments, transmissions and their versions, agenda, documents and
 //! work, against PostgreSQL through the real HTTP server.
 
-mod helpers;
-
-use helpers::{spawn_app, usager_named, TestApp};
+use crate::helpers::{spawn_app, usager_named, TestApp};
 use reqwest::StatusCode;
 use serde_json::Value;
 use uuid::Uuid;

@@ -1,8 +1,6 @@
 //! Administering the permission matrix, against PostgreSQL.
 
-mod helpers;
-
-use helpers::spawn_app;
+use crate::helpers::spawn_app;
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
@@ -25,7 +23,7 @@ fn row<'a>(profession: &'a str, soins: &'a str, medical: &'a str) -> Vec<(&'a st
 #[sqlx::test(migrations = "../migrations")]
 async fn an_administrator_changes_a_profession_and_it_applies_at_once(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let lucas = helpers::usager_named(&app.pool, "Lucas").await;
+    let lucas = crate::helpers::usager_named(&app.pool, "Lucas").await;
     let workshop = app.other_device();
     workshop.login("moniteur.atelier").await;
     let (_, record) = workshop.call("usager", &[("id", &lucas.to_string())]).await;

@@ -1,8 +1,6 @@
 //! "Mes usagers", the record page and its perimeter rule, against PostgreSQL.
 
-mod helpers;
-
-use helpers::{names, spawn_app};
+use crate::helpers::{names, spawn_app};
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;

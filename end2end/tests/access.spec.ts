@@ -109,7 +109,10 @@ test("une opposition au partage avec la famille s'applique tout de suite", async
   await expect(f.getByRole("heading", { name: "Espace famille" })).toBeVisible();
   await expect(f.getByText("Lucas MOREAU")).toHaveCount(0);
 
+  // The form is drawn anew once the first decision is saved: say it all again.
+  await page.getByLabel("Décision concernant").selectOption("famille");
   await page.getByLabel("Décision", { exact: true }).selectOption("consentement");
+  await page.getByLabel("Exprimée par").selectOption("usager");
   await page.getByRole("button", { name: "Enregistrer la décision" }).click();
   await expect(page.getByTestId("consents")).toContainText("Partage avec la famille : Consentement");
   await family.close();

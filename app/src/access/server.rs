@@ -471,12 +471,7 @@ pub(crate) async fn request_break_glass(id: Uuid, reason: String) -> Result<Stri
         ));
     }
     let state = AppState::get()?;
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .context("starting a bris de glace")
-        .map_err(db_error)?;
+    let mut tx = state.begin().await?;
     let exists = usager_in_organisation(&mut tx, principal.organisation_id, id).await?;
     if !exists {
         return Err(AppError::Forbidden);
@@ -517,12 +512,7 @@ pub(crate) async fn record_accesses(id: Uuid) -> Result<Vec<AccessLine>, AppErro
     let principal = require_principal().await?;
     let state = AppState::get()?;
     let access = authorize(&state, &principal, id, Section::Audit, Action::Read).await?;
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .context("starting a trail read")
-        .map_err(db_error)?;
+    let mut tx = state.begin().await?;
     let lines = trail(
         &mut tx,
         principal.organisation_id,
@@ -794,12 +784,7 @@ pub(crate) async fn get_consents(id: Uuid) -> Result<Consents, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
     let access = authorize(&state, &principal, id, Section::Identite, Action::Read).await?;
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .context("starting a consent read")
-        .map_err(db_error)?;
+    let mut tx = state.begin().await?;
     let rows = sqlx::query!(
         r#"SELECT c.scope, c.decision, c.expressed_by, a.first_name || ' ' || a.last_name AS "recorded_by!",
                   c.recorded_at AS "recorded_at: DateTime<Utc>", c.comment
@@ -870,12 +855,7 @@ pub(crate) async fn record_consent(
         ));
     }
     let comment = Some(comment.trim().to_string()).filter(|c| !c.is_empty());
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .context("starting a consent")
-        .map_err(db_error)?;
+    let mut tx = state.begin().await?;
     let consent_id = Uuid::new_v4();
     sqlx::query!(
         r#"INSERT INTO consent_event (id, organisation_id, usager_id, scope, decision, expressed_by, recorded_by, comment)
@@ -966,12 +946,7 @@ pub(crate) async fn set_profession_permissions(
         }
         parsed.push((section, p));
     }
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .context("starting a matrix change")
-        .map_err(db_error)?;
+    let mut tx = state.begin().await?;
     for (section, p) in &parsed {
         sqlx::query!(
             r#"INSERT INTO section_permission (organisation_id, profession, section, can_read, can_write, updated_by, updated_at)

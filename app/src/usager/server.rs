@@ -86,12 +86,7 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
     let state = AppState::get()?;
     let access = authorize(&state, &principal, id, Section::Identite, Action::Read).await?;
     let today = time::today_paris();
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .context("starting a transaction")
-        .map_err(db_error)?;
+    let mut tx = state.begin().await?;
     let usager = sqlx::query!(
         r#"SELECT used_first_name, used_last_name, birth_date AS "birth_date: NaiveDate" FROM usager
            WHERE id = $1"#,

@@ -71,13 +71,13 @@ test("un référent écrit le projet personnalisé avec les mots de la personne,
   await attente.locator("summary").click();
   await attente.getByLabel(/Les mots de la personne/).fill(words);
   await attente.getByRole("button", { name: "Enregistrer" }).click();
-  await expect(page.locator('[data-kind="attente"]')).toContainText(words);
+  await expect(page.locator('[data-kind="attente"] .cards')).toContainText(words);
 
   const besoin = page.getByTestId("ajouter-besoin");
   await besoin.locator("summary").click();
   await besoin.getByLabel("Besoin (nomenclature SERAFIN-PH)").selectOption("1.3.4.2");
   await besoin.getByRole("button", { name: "Enregistrer" }).click();
-  await expect(page.locator('[data-kind="besoin"]')).toContainText("1.3.4.2");
+  await expect(page.locator('[data-kind="besoin"] .cards')).toContainText("1.3.4.2");
 
   const goal = "Aller seul à la piscine en bus";
   const objectif = page.getByTestId("ajouter-objectif");
@@ -88,7 +88,7 @@ test("un référent écrit le projet personnalisé avec les mots de la personne,
   await objectif.getByLabel(/Version facile à lire/).fill("Je prends le bus seul.\nJe vais à la piscine le mardi.");
   await objectif.getByLabel("Se déplacer").check();
   await objectif.getByRole("button", { name: "Enregistrer" }).click();
-  await expect(page.locator('[data-kind="objectif"]')).toContainText(goal);
+  await expect(page.locator('[data-kind="objectif"] .cards')).toContainText(goal);
 
   await page.getByText("Titre, type et dates du projet").click();
   await page.getByLabel("Prochaine révision", { exact: true }).fill("2027-10-15");

@@ -229,10 +229,9 @@ pub async fn add_event(id: Uuid, form: EventForm) -> Result<(), AppError> {
     let mut tx = e.state.begin().await?;
     // The établissement of the event: the caller's, among those accompanying the person.
     let place_of = sqlx::query!(
-        r#"SELECT a.etablissement_id, a.unit_id FROM accompagnement a
-           WHERE a.usager_id = $1 AND a.start_date <= paris_today()
-             AND (a.end_date IS NULL OR a.end_date >= paris_today())
-           ORDER BY EXISTS (SELECT 1 FROM staff_assignment s WHERE s.account_id = $2
+        r#"SELECT a.etablissement_id AS "etablissement_id!", a.unit_id FROM current_accompagnement a
+           WHERE a.usager_id = $1
+           ORDER BY EXISTS (SELECT 1 FROM current_assignment s WHERE s.account_id = $2
                             AND s.etablissement_id = a.etablissement_id) DESC, a.start_date
            LIMIT 1"#,
         id,
@@ -342,16 +341,11 @@ pub async fn unit_week(week_of: String) -> Result<AgendaWeek, AppError> {
            LEFT JOIN unit un ON un.id = e.unit_id
            WHERE e.organisation_id = $1 AND e.starts_at >= $3 AND e.starts_at < $4
              AND CASE WHEN e.usager_id IS NULL THEN
-                   EXISTS (SELECT 1 FROM staff_assignment s WHERE s.account_id = $2
+                   EXISTS (SELECT 1 FROM current_assignment s WHERE s.account_id = $2
                            AND s.etablissement_id = e.etablissement_id
-                           AND (s.unit_id IS NULL OR s.unit_id = e.unit_id)
-                           AND s.start_date <= paris_today() AND (s.end_date IS NULL OR s.end_date >= paris_today()))
+                           AND assignment_covers(s.unit_id, e.unit_id))
                  ELSE
-                   EXISTS (SELECT 1 FROM accompagnement ac JOIN staff_assignment s
-                             ON s.etablissement_id = ac.etablissement_id AND (s.unit_id IS NULL OR s.unit_id = ac.unit_id)
-                           WHERE ac.usager_id = e.usager_id AND s.account_id = $2
-                             AND ac.start_date <= paris_today() AND (ac.end_date IS NULL OR ac.end_date >= paris_today())
-                             AND s.start_date <= paris_today() AND (s.end_date IS NULL OR s.end_date >= paris_today()))
+                   EXISTS (SELECT 1 FROM current_perimeter p WHERE p.account_id = $2 AND p.usager_id = e.usager_id)
                  END
            ORDER BY e.starts_at"#,
         principal.organisation_id,

@@ -349,10 +349,9 @@ async fn load_current_user(
     let row = sqlx::query!(
         r#"SELECT a.kind, a.first_name, a.last_name, a.profession, a.dpo, o.name AS organisation_name,
                   COALESCE(ARRAY(
-                      SELECT DISTINCT e.name FROM staff_assignment s
+                      SELECT DISTINCT e.name FROM current_assignment s
                       JOIN etablissement e ON e.id = s.etablissement_id
-                      WHERE s.account_id = a.id AND s.start_date <= paris_today()
-                        AND (s.end_date IS NULL OR s.end_date >= paris_today())
+                      WHERE s.account_id = a.id
                       ORDER BY e.name), '{}') AS "etablissements!",
                   EXISTS (SELECT 1 FROM section_permission sp
                           WHERE sp.organisation_id = a.organisation_id AND sp.profession = a.profession

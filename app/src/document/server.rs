@@ -333,12 +333,7 @@ pub async fn expiring() -> Result<Vec<DocumentView>, AppError> {
            FROM document d JOIN usager u ON u.id = d.usager_id JOIN account a ON a.id = d.uploaded_by
            WHERE d.organisation_id = $1 AND d.valid_until IS NOT NULL
              AND d.valid_until <= paris_today() + $3::int
-             AND EXISTS (
-                 SELECT 1 FROM accompagnement ac JOIN staff_assignment s
-                   ON s.etablissement_id = ac.etablissement_id AND (s.unit_id IS NULL OR s.unit_id = ac.unit_id)
-                 WHERE ac.usager_id = d.usager_id AND s.account_id = $2
-                   AND ac.start_date <= paris_today() AND (ac.end_date IS NULL OR ac.end_date >= paris_today())
-                   AND s.start_date <= paris_today() AND (s.end_date IS NULL OR s.end_date >= paris_today()))
+             AND EXISTS (SELECT 1 FROM current_perimeter p WHERE p.usager_id = d.usager_id AND p.account_id = $2)
              -- A document replaced by a newer one of the same type is not announced.
              AND NOT EXISTS (SELECT 1 FROM document n WHERE n.usager_id = d.usager_id AND n.kind = d.kind
                              AND n.uploaded_at > d.uploaded_at

@@ -222,18 +222,9 @@ async fn touch(
 
 /// Staff working today where the person is accompanied today.
 async fn staff(conn: &mut PgConnection, id: Uuid) -> Result<Vec<(Uuid, String)>, AppError> {
-    Ok(sqlx::query!(
-        r#"SELECT DISTINCT a.id, a.first_name || ' ' || a.last_name AS "name!", a.last_name
-           FROM current_perimeter p JOIN account a ON a.id = p.account_id
-           WHERE p.usager_id = $1 AND a.active ORDER BY a.last_name, 2"#,
-        id
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(|e| fail(e, "listing the team"))?
-    .into_iter()
-    .map(|r| (r.id, r.name))
-    .collect())
+    crate::access::server::perimeter::team(conn, id)
+        .await
+        .map_err(db_error)
 }
 
 /// The date the next review is due: the planned date, and at the latest a
@@ -533,7 +524,7 @@ async fn informations(conn: &mut PgConnection, id: Uuid) -> Result<Informations,
     .await
     .map_err(|e| fail(e, "reading the person"))?;
     let today = time::today_paris();
-    let places = crate::usager::administrative::server::accompaniments(conn, id, today)
+    let places = crate::usager::server::administrative::accompaniments(conn, id, today)
         .await?
         .into_iter()
         .filter(|a| a.current)

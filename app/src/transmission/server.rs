@@ -468,14 +468,10 @@ pub async fn cahier(date: String) -> Result<Cahier, AppError> {
     let start = time::paris_midnight(day);
     let end = time::paris_midnight(day.succ_opt().unwrap_or(day));
     let rows = sqlx::query!(
-        r#"SELECT t.id, (SELECT COALESCE(un.name, e.name) FROM accompagnement ac
-                         JOIN etablissement e ON e.id = ac.etablissement_id
-                         LEFT JOIN unit un ON un.id = ac.unit_id
-                         JOIN staff_assignment s ON s.etablissement_id = ac.etablissement_id
-                              AND (s.unit_id IS NULL OR s.unit_id = ac.unit_id)
-                         WHERE ac.usager_id = t.usager_id AND s.account_id = $2
-                           AND ac.start_date <= paris_today() AND (ac.end_date IS NULL OR ac.end_date >= paris_today())
-                           AND s.start_date <= paris_today() AND (s.end_date IS NULL OR s.end_date >= paris_today())
+        r#"SELECT t.id, (SELECT COALESCE(un.name, e.name) FROM current_perimeter p
+                         JOIN etablissement e ON e.id = p.etablissement_id
+                         LEFT JOIN unit un ON un.id = p.unit_id
+                         WHERE p.usager_id = t.usager_id AND p.account_id = $2
                          ORDER BY 1 LIMIT 1) AS unit
            FROM transmission t
            WHERE t.organisation_id = $1 AND t.written_at >= $3 AND t.written_at < $4

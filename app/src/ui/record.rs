@@ -8,11 +8,9 @@ use super::notes::TransmissionsSection;
 use super::projet::ProjetsSection;
 use super::travail::TravailSection;
 use super::{error_view, ErrorNotice, Layout};
-use crate::access::{
-    get_consents, record_accesses, ConsentScope, RecordConsent, RequestBreakGlass, Section,
-    BREAK_GLASS_MIN_REASON,
-};
+use crate::access::{record_accesses, RequestBreakGlass, Section, BREAK_GLASS_MIN_REASON};
 use crate::error::AppError;
+use crate::usager::consent::{get_consents, ConsentScope, RecordConsent};
 use crate::usager::{get_usager_record, initials, UsagerRecord};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -7,9 +7,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub mod administrative;
+pub mod consent;
 pub mod identity;
-#[cfg(feature = "ssr")]
-mod identity_server;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -136,7 +135,7 @@ pub async fn family_usagers() -> Result<Vec<UsagerSummary>, AppError> {
 /// The identity (INS) of an usager; the matricule only when qualified.
 #[server(endpoint = "identite")]
 pub async fn get_identity(id: Uuid) -> Result<identity::IdentityView, AppError> {
-    identity_server::get_identity(id).await
+    server::identity::get_identity(id).await
 }
 
 /// Saves an identity edited from `version`. Someone else saved first:
@@ -147,7 +146,7 @@ pub async fn update_identity(
     version: i32,
     form: identity::IdentityForm,
 ) -> Result<identity::IdentityView, AppError> {
-    identity_server::update_identity(id, version, form).await
+    server::identity::update_identity(id, version, form).await
 }
 
 #[cfg(test)]

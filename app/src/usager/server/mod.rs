@@ -1,8 +1,10 @@
-//! Queries behind "Mes usagers" and the record page.
-//!
-//! The perimeter rule: a staff member sees an usager while one of their
-//! current assignments (an établissement, or one unit of it) matches a
-//! current accompaniment of that usager. Dates are Paris dates.
+//! Queries behind "Mes usagers" and the record page; the identity, the
+//! administrative record and the consents in their own files. "Mes
+//! usagers" is the caller's perimeter (`access::server::perimeter`).
+
+pub mod administrative;
+pub mod consent;
+pub mod identity;
 
 use super::{AccompagnementView, UsagerRecord, UsagerSummary};
 use crate::access::server::{authorize, decide, require_kind};
@@ -14,7 +16,6 @@ use crate::state::{db_error, AppState};
 use crate::time;
 use anyhow::Context as _;
 use chrono::NaiveDate;
-use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub(crate) async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
@@ -24,18 +25,11 @@ pub(crate) async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
     let rows = sqlx::query!(
         r#"SELECT u.id, u.used_first_name, u.used_last_name,
                   ARRAY_AGG(DISTINCT e.name || COALESCE(' — ' || un.name, '')) AS "places!"
-           FROM usager u
-           JOIN accompagnement a ON a.usager_id = u.id
-           JOIN etablissement e ON e.id = a.etablissement_id
-           LEFT JOIN unit un ON un.id = a.unit_id
-           WHERE u.organisation_id = $2
-             AND a.start_date <= paris_today() AND (a.end_date IS NULL OR a.end_date >= paris_today())
-             AND EXISTS (
-                 SELECT 1 FROM staff_assignment s
-                 WHERE s.account_id = $1
-                   AND s.etablissement_id = a.etablissement_id
-                   AND (s.unit_id IS NULL OR s.unit_id = a.unit_id)
-                   AND s.start_date <= paris_today() AND (s.end_date IS NULL OR s.end_date >= paris_today()))
+           FROM current_perimeter p
+           JOIN usager u ON u.id = p.usager_id
+           JOIN etablissement e ON e.id = p.etablissement_id
+           LEFT JOIN unit un ON un.id = p.unit_id
+           WHERE p.account_id = $1 AND u.organisation_id = $2
            GROUP BY u.id
            ORDER BY u.used_last_name, u.used_first_name"#,
         principal.account_id,
@@ -56,31 +50,6 @@ pub(crate) async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
         .collect())
 }
 
-/// Whether the staff member's perimeter includes the usager today.
-pub async fn staff_sees_usager(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    usager_id: Uuid,
-) -> anyhow::Result<bool> {
-    let seen = sqlx::query_scalar!(
-        r#"SELECT EXISTS (
-               SELECT 1 FROM accompagnement a
-               JOIN staff_assignment s
-                 ON s.etablissement_id = a.etablissement_id
-                AND (s.unit_id IS NULL OR s.unit_id = a.unit_id)
-               WHERE a.usager_id = $2 AND s.account_id = $1
-                 AND a.start_date <= paris_today() AND (a.end_date IS NULL OR a.end_date >= paris_today())
-                 AND s.start_date <= paris_today() AND (s.end_date IS NULL OR s.end_date >= paris_today())
-           ) AS "seen!""#,
-        account_id,
-        usager_id,
-    )
-    .fetch_one(conn)
-    .await
-    .context("checking the caller's perimeter")?;
-    Ok(seen)
-}
-
 pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
@@ -97,7 +66,7 @@ pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
     .context("loading the usager")
     .map_err(db_error)?;
 
-    let accompagnements = super::administrative::server::accompaniments(&mut tx, id, today)
+    let accompagnements = administrative::accompaniments(&mut tx, id, today)
         .await?
         .into_iter()
         .map(|a| AccompagnementView {

@@ -3,13 +3,13 @@
 //! of a qualified identity demotes it (and the reason is kept), concurrent
 //! edits refused with the current version.
 
-use super::identity::{
-    normalise_trait, IdentityForm, IdentityView, InseeCode, Nir, Sex, TrustStatus, INS_OIDS,
-};
 use crate::access::server::{enter, may};
 use crate::access::{Action, Section};
 use crate::error::AppError;
 use crate::state::db_error;
+use crate::usager::identity::{
+    normalise_trait, IdentityForm, IdentityView, InseeCode, Nir, Sex, TrustStatus, INS_OIDS,
+};
 use crate::{time, validate};
 use anyhow::Context as _;
 use chrono::NaiveDate;

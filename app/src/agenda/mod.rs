@@ -109,7 +109,7 @@ pub struct AbsenceForm {
 /// The week containing `week_of` (`AAAA-MM-JJ`, empty for this week) of one usager.
 #[server(endpoint = "agenda")]
 pub async fn usager_agenda(id: Uuid, week_of: String) -> Result<AgendaWeek, AppError> {
-    server::usager_week(id, week_of).await
+    server::usager_agenda(id, week_of).await
 }
 
 /// Adds an event to the usager's agenda (the author takes part).
@@ -127,5 +127,5 @@ pub async fn record_absence(id: Uuid, form: AbsenceForm) -> Result<(), AppError>
 /// The week of the caller's units: unit events and their usagers' events.
 #[server(endpoint = "agenda_unite")]
 pub async fn unit_agenda(week_of: String) -> Result<AgendaWeek, AppError> {
-    server::unit_week(week_of).await
+    server::unit_agenda(week_of).await
 }

@@ -117,7 +117,7 @@ async fn absences_of(
     .collect())
 }
 
-pub async fn usager_week(id: Uuid, week_of: String) -> Result<AgendaWeek, AppError> {
+pub async fn usager_agenda(id: Uuid, week_of: String) -> Result<AgendaWeek, AppError> {
     let e = enter(id, Section::Agenda, Action::Read).await?;
     let (monday, next_monday) = week_bounds(&week_of)?;
     let mut tx = e.state.begin().await?;
@@ -322,7 +322,7 @@ pub async fn record_absence(id: Uuid, form: AbsenceForm) -> Result<(), AppError>
     e.access.commit(tx, Some(absence_id.to_string())).await
 }
 
-pub async fn unit_week(week_of: String) -> Result<AgendaWeek, AppError> {
+pub async fn unit_agenda(week_of: String) -> Result<AgendaWeek, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
     require_list(&state, &principal, Section::Agenda, Action::Read).await?;

@@ -111,5 +111,5 @@ pub async fn outbox_key() -> Result<String, AppError> {
 
 #[server(endpoint = "moi")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    server::current_user().await
+    server::get_current_user().await
 }

@@ -291,7 +291,7 @@ pub(crate) async fn outbox_key() -> Result<String, AppError> {
     Ok(base64::engine::general_purpose::STANDARD.encode(key))
 }
 
-pub(crate) async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+pub(crate) async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     match require_principal().await {
         Ok(p) => load_current_user(&AppState::get()?, p.account_id).await,
         Err(AppError::Unauthenticated) => Ok(None),

@@ -87,21 +87,21 @@ pub fn human_size(bytes: i64) -> String {
 /// The documents of one usager.
 #[server(endpoint = "documents")]
 pub async fn list_documents(id: Uuid) -> Result<Documents, AppError> {
-    server::list(id).await
+    server::list_documents(id).await
 }
 
 /// Uploads a document: a multipart form with `id` (the usager), `kind`,
 /// `title`, `valid_until` (optional) and `file`, in this order.
 #[server(endpoint = "document_depot", input = MultipartFormData)]
 pub async fn upload_document(data: MultipartData) -> Result<Uuid, AppError> {
-    server::upload(data).await
+    server::upload_document(data).await
 }
 
 /// Documents whose validity ends within 60 days (or has ended), for the
 /// usagers of the caller's perimeter.
 #[server(endpoint = "documents_echeances")]
 pub async fn expiring_documents() -> Result<Vec<DocumentView>, AppError> {
-    server::expiring().await
+    server::expiring_documents().await
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ fn view(r: Row, today: NaiveDate) -> DocumentView {
     }
 }
 
-pub async fn list(id: Uuid) -> Result<Documents, AppError> {
+pub async fn list_documents(id: Uuid) -> Result<Documents, AppError> {
     let e = enter(id, Section::Documents, Action::Read).await?;
     let mut tx = e.state.begin().await?;
     let today = time::today_paris();
@@ -121,7 +121,7 @@ async fn bounded_text(
 /// characters fits).
 const MAX_FIELD_BYTES: usize = 1024;
 
-pub async fn upload(data: MultipartData) -> Result<Uuid, AppError> {
+pub async fn upload_document(data: MultipartData) -> Result<Uuid, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
     // A body announced larger than the limit is refused before it is read.
@@ -318,7 +318,7 @@ pub fn content_disposition(file_name: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-pub async fn expiring() -> Result<Vec<DocumentView>, AppError> {
+pub async fn expiring_documents() -> Result<Vec<DocumentView>, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
     require_list(&state, &principal, Section::Documents, Action::Read).await?;

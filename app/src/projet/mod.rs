@@ -6,6 +6,8 @@
 
 pub mod compare;
 pub mod completeness;
+pub mod due;
+pub mod element;
 pub mod falc;
 pub mod trame;
 
@@ -543,13 +545,13 @@ pub struct FalcView {
 /// The projects of an usager.
 #[server(endpoint = "projets")]
 pub async fn list_projets(id: Uuid) -> Result<ProjetList, AppError> {
-    server::list(id).await
+    server::list_projets(id).await
 }
 
 /// One project, everything the editor shows.
 #[server(endpoint = "projet")]
 pub async fn get_projet(id: Uuid, projet: Uuid) -> Result<ProjetView, AppError> {
-    server::get(id, projet).await
+    server::get_projet(id, projet).await
 }
 
 /// Starts a project from the organisation's current template; `key` is
@@ -563,7 +565,7 @@ pub async fn create_projet(
     starts_on: String,
     etablissements: Vec<Uuid>,
 ) -> Result<Uuid, AppError> {
-    server::create(id, key, title, kind, starts_on, etablissements).await
+    server::create_projet(id, key, title, kind, starts_on, etablissements).await
 }
 
 /// Opens an editing session (the time spent runs until its last save).
@@ -638,7 +640,7 @@ pub async fn remove_element(
 /// force); refused with the list of what is missing.
 #[server(endpoint = "projet_valider")]
 pub async fn validate_projet(id: Uuid, projet: Uuid, reason: String) -> Result<i32, AppError> {
-    server::validate(id, projet, reason).await
+    server::validate_projet(id, projet, reason).await
 }
 
 /// Opens an avenant on a validated project.
@@ -683,19 +685,19 @@ pub async fn compare_versions(
     from: i32,
     to: i32,
 ) -> Result<Vec<Difference>, AppError> {
-    server::compare(id, projet, from, to).await
+    server::compare_versions(id, projet, from, to).await
 }
 
 /// The objectives in easy-to-read form (the person's portal shows them).
 #[server(endpoint = "projet_falc")]
 pub async fn get_falc(id: Uuid, projet: Uuid) -> Result<FalcView, AppError> {
-    server::falc(id, projet).await
+    server::get_falc(id, projet).await
 }
 
 /// Deadlines and indicators over the caller's perimeter.
 #[server(endpoint = "projets_echeances")]
 pub async fn get_echeances() -> Result<Echeances, AppError> {
-    server::echeances().await
+    server::get_echeances().await
 }
 
 /// The organisation's current template (administrators).

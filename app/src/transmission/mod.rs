@@ -223,7 +223,7 @@ pub async fn write_transmission(
     id: Uuid,
     input: TransmissionInput,
 ) -> Result<TransmissionView, AppError> {
-    server::write(id, input).await
+    server::write_transmission(id, input).await
 }
 
 /// Corrects a note: a new version, based on `version` (else `Stale`).
@@ -237,13 +237,13 @@ pub async fn correct_transmission(
     input: TransmissionInput,
     reason: String,
 ) -> Result<TransmissionView, AppError> {
-    server::correct(id, transmission_id, version, request_key, input, reason).await
+    server::correct_transmission(id, transmission_id, version, request_key, input, reason).await
 }
 
 /// The notes about the usager, most recent first.
 #[server(endpoint = "transmissions")]
 pub async fn list_transmissions(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppError> {
-    server::timeline(id, filter).await
+    server::list_transmissions(id, filter).await
 }
 
 /// Every version of one note, the latest first.
@@ -252,12 +252,12 @@ pub async fn transmission_history(
     id: Uuid,
     transmission_id: Uuid,
 ) -> Result<Vec<VersionView>, AppError> {
-    server::history(id, transmission_id).await
+    server::transmission_history(id, transmission_id).await
 }
 
 /// The cahier de liaison of a day (`AAAA-MM-JJ`, empty for today) for the
 /// usagers of the caller's units.
 #[server(endpoint = "cahier_de_liaison")]
 pub async fn get_cahier(date: String) -> Result<Cahier, AppError> {
-    server::cahier(date).await
+    server::get_cahier(date).await
 }

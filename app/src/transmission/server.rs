@@ -77,7 +77,10 @@ fn other_sections(categories: impl IntoIterator<Item = Category>) -> Vec<Section
     sections
 }
 
-pub async fn write(id: Uuid, input: TransmissionInput) -> Result<TransmissionView, AppError> {
+pub async fn write_transmission(
+    id: Uuid,
+    input: TransmissionInput,
+) -> Result<TransmissionView, AppError> {
     // The note's category says which section is written (a care note: Soins).
     let e = enter(id, Category::section_of(&input.category), Action::Write).await?;
     let p = parse(&input)?;
@@ -145,7 +148,7 @@ pub async fn write(id: Uuid, input: TransmissionInput) -> Result<TransmissionVie
     Ok(v)
 }
 
-pub async fn correct(
+pub async fn correct_transmission(
     id: Uuid,
     transmission_id: Uuid,
     version: i32,
@@ -258,7 +261,7 @@ pub async fn correct(
     Ok(v)
 }
 
-pub async fn timeline(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppError> {
+pub async fn list_transmissions(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppError> {
     let e = enter(id, Section::Transmissions, Action::Read).await?;
     let category = match filter.category.as_str() {
         "" => None,
@@ -405,7 +408,10 @@ async fn list(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<TransmissionV
         .collect())
 }
 
-pub async fn history(id: Uuid, transmission_id: Uuid) -> Result<Vec<VersionView>, AppError> {
+pub async fn transmission_history(
+    id: Uuid,
+    transmission_id: Uuid,
+) -> Result<Vec<VersionView>, AppError> {
     let e = enter(id, Section::Transmissions, Action::Read).await?;
     let mut tx = e.state.begin().await?;
     let rows = sqlx::query!(
@@ -453,7 +459,7 @@ pub async fn history(id: Uuid, transmission_id: Uuid) -> Result<Vec<VersionView>
         .collect())
 }
 
-pub async fn cahier(date: String) -> Result<Cahier, AppError> {
+pub async fn get_cahier(date: String) -> Result<Cahier, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
     require_list(&state, &principal, Section::Transmissions, Action::Read).await?;

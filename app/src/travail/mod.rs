@@ -41,17 +41,17 @@ pub struct TravailView {
 /// The work sheet and observations of an usager.
 #[server(endpoint = "travail")]
 pub async fn get_travail(id: Uuid) -> Result<TravailView, AppError> {
-    server::get(id).await
+    server::get_travail(id).await
 }
 
 /// Saves the work sheet edited from `version` (0 for a first sheet).
 #[server(endpoint = "travail_modifier")]
 pub async fn save_travail(id: Uuid, version: i32, form: TravailForm) -> Result<(), AppError> {
-    server::save(id, version, form).await
+    server::save_travail(id, version, form).await
 }
 
 /// Adds a work observation; `key` is chosen by the client (a retry finds it).
 #[server(endpoint = "travail_observation")]
 pub async fn add_observation(id: Uuid, key: Uuid, body: String) -> Result<(), AppError> {
-    server::observe(id, key, body).await
+    server::add_observation(id, key, body).await
 }

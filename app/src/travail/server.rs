@@ -6,7 +6,7 @@ use crate::{time, validate};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
-pub async fn get(id: Uuid) -> Result<TravailView, AppError> {
+pub async fn get_travail(id: Uuid) -> Result<TravailView, AppError> {
     let e = enter(id, Section::Travail, Action::Read).await?;
     let mut tx = e.state.begin().await?;
     let sheet = sqlx::query!(
@@ -59,7 +59,7 @@ pub async fn get(id: Uuid) -> Result<TravailView, AppError> {
     })
 }
 
-pub async fn save(id: Uuid, version: i32, form: TravailForm) -> Result<(), AppError> {
+pub async fn save_travail(id: Uuid, version: i32, form: TravailForm) -> Result<(), AppError> {
     let e = enter(id, Section::Travail, Action::Write).await?;
     let atelier = validate::required("atelier", "Atelier", &form.atelier, 200)?;
     let poste = validate::optional("poste", "Poste", &form.poste, 200)?.unwrap_or_default();
@@ -105,7 +105,7 @@ pub async fn save(id: Uuid, version: i32, form: TravailForm) -> Result<(), AppEr
     e.access.commit(tx, Some("travail".into())).await
 }
 
-pub async fn observe(id: Uuid, key: Uuid, body: String) -> Result<(), AppError> {
+pub async fn add_observation(id: Uuid, key: Uuid, body: String) -> Result<(), AppError> {
     let e = enter(id, Section::Travail, Action::Write).await?;
     let body = validate::required("body", "Observation", &body, 4000)?;
     let mut tx = e.state.begin().await?;

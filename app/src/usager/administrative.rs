@@ -197,7 +197,7 @@ pub struct ProtectionForm {
 /// The administrative file of an usager.
 #[server(endpoint = "dossier_administratif")]
 pub async fn get_administrative(id: Uuid) -> Result<AdministrativeFile, AppError> {
-    server::administrative(id).await
+    server::get_administrative(id).await
 }
 
 /// Adds a contact (called last in the order).

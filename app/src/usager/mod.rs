@@ -122,7 +122,7 @@ pub async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
 /// The record of one usager, if the caller's perimeter includes them.
 #[server(endpoint = "usager")]
 pub async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
-    server::usager_record(id).await
+    server::get_usager_record(id).await
 }
 
 /// The usagers a family account is linked to (names only: what is shared

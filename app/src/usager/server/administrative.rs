@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use time::period;
 
-pub async fn administrative(id: Uuid) -> Result<AdministrativeFile, AppError> {
+pub async fn get_administrative(id: Uuid) -> Result<AdministrativeFile, AppError> {
     let e = enter(id, Section::Identite, Action::Read).await?;
     let today = time::today_paris();
     let mut tx = e.state.begin().await?;

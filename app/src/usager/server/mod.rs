@@ -50,7 +50,7 @@ pub(crate) async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
         .collect())
 }
 
-pub(crate) async fn usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
+pub(crate) async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
     let access = authorize(&state, &principal, id, Section::Identite, Action::Read).await?;

@@ -98,10 +98,14 @@ macro_rules! lazy_page {
 }
 lazy_page!(
     RecordRoute,
-    ui::record::RecordPage,
+    ui::usager::record::RecordPage,
     "Le dossier d’un usager."
 );
-lazy_page!(CahierRoute, ui::notes::CahierPage, "Le cahier de liaison.");
+lazy_page!(
+    CahierRoute,
+    ui::transmission::CahierPage,
+    "Le cahier de liaison."
+);
 lazy_page!(
     AgendaRoute,
     ui::agenda::UnitAgendaPage,
@@ -109,22 +113,22 @@ lazy_page!(
 );
 lazy_page!(
     ExpiringRoute,
-    ui::documents::ExpiringPage,
+    ui::document::ExpiringPage,
     "Les documents à renouveler."
 );
 lazy_page!(
     FamilyRoute,
-    ui::family::FamilyPage,
+    ui::usager::family::FamilyPage,
     "Les pages des familles."
 );
 lazy_page!(
     TrailRoute,
-    ui::audit::TrailPage,
+    ui::access::TrailPage,
     "La recherche dans la traçabilité."
 );
 lazy_page!(
     BreakGlassRoute,
-    ui::audit::BreakGlassPage,
+    ui::access::BreakGlassPage,
     "L’examen des bris de glace."
 );
 lazy_page!(
@@ -139,7 +143,7 @@ lazy_page!(
 );
 lazy_page!(
     RightsRoute,
-    ui::admin::RightsPage,
+    ui::access::RightsPage,
     "L’administration des droits."
 );
 
@@ -161,8 +165,8 @@ pub fn App() -> impl IntoView {
                 // Async: the server sends complete pages (readable without
                 // JavaScript, redirects and statuses set before the first byte).
                 <Route path=path!("/") view=ui::Home ssr=SsrMode::Async/>
-                <Route path=path!("/connexion") view=ui::login::LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/usagers") view=ui::usagers::UsagersPage ssr=SsrMode::Async/>
+                <Route path=path!("/connexion") view=ui::auth::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/usagers") view=ui::usager::UsagersPage ssr=SsrMode::Async/>
                 <Route path=path!("/usagers/:id") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/usagers/:id/projets/:projet") view={Lazy::<ProjetRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cahier") view={Lazy::<CahierRoute>::new()} ssr=SsrMode::Async/>

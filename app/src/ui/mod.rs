@@ -1,19 +1,15 @@
 //! The tablet shell and what every page shares: the signed-in person, the
 //! header, error notices, the not-found page.
 
-pub mod admin;
+pub mod access;
 pub mod agenda;
-pub mod audit;
-pub mod documents;
-pub mod family;
-pub mod identity;
-pub mod login;
-pub mod notes;
+pub mod auth;
+pub mod document;
 pub mod outbox;
 pub mod projet;
-pub mod record;
+pub mod transmission;
 pub mod travail;
-pub mod usagers;
+pub mod usager;
 
 use crate::auth::{get_current_user, CurrentUser, Login, Logout};
 use crate::error::AppError;
@@ -108,7 +104,7 @@ fn UserBadge(user: CurrentUser) -> impl IntoView {
                 <A href="/agenda">"Agenda"</A>
                 <A href="/documents/echeances">"Échéances"</A>
             </nav>
-            <notes::PendingNotes account_id/>
+            <transmission::PendingNotes account_id/>
         })}
         <nav class="admin-links" aria-label="Encadrement">
             {reviews.then(|| view! { <A href="/bris-de-glace">"Bris de glace"</A> })}

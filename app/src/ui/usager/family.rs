@@ -1,7 +1,7 @@
 //! The family space: who the family member follows. What is shared with
 //! them comes with the access-control module.
 
-use super::{error_view, Layout};
+use crate::ui::{error_view, Layout};
 use crate::usager::family_usagers;
 use leptos::prelude::*;
 use leptos_meta::Title;

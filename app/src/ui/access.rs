@@ -1,11 +1,19 @@
-//! The audit trail's pages: search (DPO, direction) and the review of
-//! emergency accesses (chef de service, direction, DPO).
+//! The pages of access control: the trail's search (DPO, direction), the
+//! review of emergency accesses (chef de service, direction, DPO), the
+//! organisation's matrix (administrators), and in the record, who accessed
+//! it and the emergency access request outside one's perimeter.
 
 use super::{error_view, ErrorNotice, Layout};
-use crate::access::{break_glass_list, search_audit, AccessLine, AuditFilter, ReviewBreakGlass};
+use crate::access::{
+    break_glass_list, get_matrix, record_accesses, search_audit, AccessLine, AuditFilter,
+    MatrixRow, RequestBreakGlass, ReviewBreakGlass, Section, SetProfessionPermissions,
+    BREAK_GLASS_MIN_REASON,
+};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use uuid::Uuid;
 
 /// A table of accesses.
 #[component]
@@ -148,5 +156,119 @@ pub fn BreakGlassPage() -> impl IntoView {
                 </Transition>
             </div>
         </Layout>
+    }
+}
+
+/// `/administration/droits`: the organisation's matrix, profession by
+/// profession (administrators).
+#[component]
+pub fn RightsPage() -> impl IntoView {
+    let save = ServerAction::<SetProfessionPermissions>::new();
+    let matrix = Resource::new(move || save.version().get(), |_| get_matrix());
+    let error = move || save.value().get().and_then(|r| r.err());
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Droits d’accès"/>
+        <Layout>
+            <div class="page">
+                <h1>"Droits d’accès par profession"</h1>
+                <p>
+                    "Chaque profession lit ou modifie les sections du dossier des usagers qu’elle accompagne. "
+                    "La section médicale est réservée aux médecins, infirmiers et psychologues."
+                </p>
+                {move || error().map(|e| view! { <ErrorNotice error=e/> })}
+                <Show when=saved>
+                    <div class="notice notice-info" role="status"><p>"Droits enregistrés."</p></div>
+                </Show>
+                <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                    {move || Suspend::new(async move {
+                        match matrix.await {
+                            Ok(rows) => view! {
+                                <div class="rights">
+                                    {rows.into_iter().map(|row| view! { <RightsRow row save/> }).collect_view()}
+                                </div>
+                            }.into_any(),
+                            Err(e) => error_view(e),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </Layout>
+    }
+}
+
+#[component]
+fn RightsRow(row: MatrixRow, save: ServerAction<SetProfessionPermissions>) -> impl IntoView {
+    let code = row.profession.code();
+    view! {
+        <ActionForm action=save attr:class="rights-row" attr:aria-label=row.profession.label()>
+            <h2>{row.profession.label()}</h2>
+            <input type="hidden" name="profession" value=code/>
+            <div class="rights-cells">
+                {Section::ALL.into_iter().zip(row.levels).map(|(section, level)| {
+                    let id = format!("{code}-{}", section.code());
+                    view! {
+                        <div class="field">
+                            <label for=id.clone()>{section.label()}</label>
+                            <select id=id name=section.code()>
+                                <option value="aucun" selected=level == "aucun">"Aucun accès"</option>
+                                <option value="lecture" selected=level == "lecture">"Lecture"</option>
+                                <option value="ecriture" selected=level == "ecriture">"Lecture et écriture"</option>
+                            </select>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <button type="submit" class="button button-primary">"Enregistrer"</button>
+        </ActionForm>
+    }
+}
+
+/// "Qui a consulté ce dossier".
+#[component]
+pub fn WhoAccessed(id: Uuid) -> impl IntoView {
+    let lines = Resource::new(move || id, record_accesses);
+    view! {
+        <section id="acces" aria-labelledby="titre-acces" class="record-section">
+            <h2 id="titre-acces">"Qui a consulté ce dossier"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                {move || Suspend::new(async move {
+                    match lines.await {
+                        Ok(lines) => view! { <AccessTable lines show_usager=false/> }.into_any(),
+                        Err(e) => error_view(e),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Outside the perimeter: the refusal, and the emergency access request.
+#[component]
+pub fn AccessDenied(id: Option<Uuid>, action: ServerAction<RequestBreakGlass>) -> impl IntoView {
+    let error = move || action.value().get().and_then(|r| r.err());
+    view! {
+        <Title text="Accès refusé"/>
+        <h1>"Accès refusé"</h1>
+        <ErrorNotice error=AppError::Forbidden/>
+        <p>"Cette personne n’est pas accompagnée par votre équipe."</p>
+        <section class="break-glass" aria-labelledby="titre-urgence">
+            <h2 id="titre-urgence">"Accès d’urgence (bris de glace)"</h2>
+            <p>
+                "En cas d’urgence seulement. L’accès est limité dans le temps, "
+                "chaque consultation est signalée et votre motif sera examiné par l’encadrement."
+            </p>
+            {move || error().map(|e| view! { <ErrorNotice error=e/> })}
+            <ActionForm action>
+                <input type="hidden" name="id" value=id.map(|i| i.to_string()).unwrap_or_default()/>
+                <div class="field">
+                    <label for="motif">
+                        {format!("Motif de l’accès d’urgence ({BREAK_GLASS_MIN_REASON} caractères au moins)")}
+                    </label>
+                    <textarea id="motif" name="reason" rows="3" aria-required="true"></textarea>
+                </div>
+                <button type="submit" class="button button-danger">"Demander l’accès d’urgence"</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -1,6 +1,14 @@
-//! "Mes usagers": the people accompanied by the staff member's units.
+//! The usager's pages: "Mes usagers" (the people accompanied by the staff
+//! member's units, here), the record page, its identity, administrative and
+//! consent sections, and the family's list.
 
-use super::{error_view, Layout};
+pub mod administrative;
+pub mod consent;
+pub mod family;
+pub mod identity;
+pub mod record;
+
+use crate::ui::{error_view, Layout};
 use crate::usager::{my_usagers, UsagerSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -113,7 +121,7 @@ fn UsagerRow(u: UsagerSummary, writing: RwSignal<Option<Uuid>>) -> impl IntoView
                 >"✎ Note"</button>
             </div>
             <Show when=open>
-                <super::notes::QuickNote usager_id=id usager=name.clone() compact=true/>
+                <crate::ui::transmission::QuickNote usager_id=id usager=name.clone() compact=true/>
             </Show>
         </li>
     }

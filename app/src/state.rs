@@ -118,63 +118,13 @@ impl AppState {
     }
 }
 
-/// The tables whose rows are created under a key chosen by the client.
-#[derive(Debug, Clone, Copy)]
-pub enum Keyed {
-    Transmission,
-    AgendaEvent,
-    TravailObservation,
-    Projet,
-    ProjetBilan,
-    ProjetAccord,
-}
-
-impl Keyed {
-    /// Whether the row of `$1` belongs to parent `$2` and author `$3`.
-    fn sql(self) -> &'static str {
-        match self {
-            Keyed::Transmission => {
-                "SELECT usager_id = $2 AND author_id = $3 FROM transmission WHERE id = $1"
-            }
-            Keyed::AgendaEvent => {
-                "SELECT usager_id = $2 AND created_by = $3 FROM agenda_event WHERE id = $1"
-            }
-            Keyed::TravailObservation => {
-                "SELECT usager_id = $2 AND author_id = $3 FROM travail_observation WHERE id = $1"
-            }
-            Keyed::Projet => "SELECT usager_id = $2 AND created_by = $3 FROM projet WHERE id = $1",
-            Keyed::ProjetBilan => {
-                "SELECT projet_id = $2 AND written_by = $3 FROM projet_bilan WHERE id = $1"
-            }
-            Keyed::ProjetAccord => {
-                "SELECT projet_id = $2 AND recorded_by = $3 FROM projet_accord WHERE id = $1"
-            }
-        }
-    }
-}
-
-/// A row with this client key exists already: a retry when it is the same
-/// author's about the same parent (nothing to do), `Conflict` when the key
-/// is someone else's.
-pub async fn check_replay(
-    conn: &mut sqlx::PgConnection,
-    table: Keyed,
-    key: uuid::Uuid,
-    parent: uuid::Uuid,
-    author: uuid::Uuid,
-) -> Result<(), AppError> {
-    use anyhow::Context as _;
-    let same: bool = sqlx::query_scalar(table.sql())
-        .bind(key)
-        .bind(parent)
-        .bind(author)
-        .fetch_one(conn)
-        .await
-        .with_context(|| format!("checking a retried {table:?}"))
-        .map_err(db_error)?;
-    if same {
-        Ok(())
-    } else {
-        Err(AppError::Conflict)
+/// A row with the client's key exists already (the insert found it): a
+/// retry when the same author wrote it about the same parent (`Some(true)`,
+/// nothing to do), `Conflict` when the key is someone else's. Each domain
+/// asks its own table with a checked query.
+pub fn replayed(same: Option<bool>) -> Result<(), AppError> {
+    match same {
+        Some(true) => Ok(()),
+        _ => Err(AppError::Conflict),
     }
 }

@@ -2,7 +2,7 @@ use super::*;
 use crate::access::server::{append_list_reads, enter, may, require_list};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
-use crate::state::{check_replay, db_error, AppState, Keyed};
+use crate::state::{db_error, replayed, AppState};
 use crate::usager::administrative::label_of;
 use crate::{serafin, time, validate};
 use anyhow::Context as _;
@@ -272,14 +272,18 @@ pub async fn add_event(id: Uuid, form: EventForm) -> Result<(), AppError> {
     .context("adding an event")
     .map_err(db_error)?;
     if inserted.rows_affected() == 0 {
-        check_replay(
-            &mut tx,
-            Keyed::AgendaEvent,
-            form.id,
-            id,
-            e.principal.account_id,
-        )
-        .await?;
+        replayed(
+            sqlx::query_scalar!(
+                r#"SELECT usager_id = $2 AND created_by = $3 AS "same!" FROM agenda_event WHERE id = $1"#,
+                form.id,
+                id,
+                e.principal.account_id
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .context("checking a retried agenda event")
+            .map_err(db_error)?,
+        )?;
     }
     e.access.commit(tx, Some(form.id.to_string())).await
 }

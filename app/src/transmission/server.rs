@@ -3,7 +3,7 @@ use crate::access::server::{append_list_reads, enter, may, profession_may, requi
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
 use crate::organisation::Profession;
-use crate::state::{check_replay, db_error, AppState, Keyed};
+use crate::state::{db_error, replayed, AppState};
 use crate::{time, validate};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -133,14 +133,18 @@ pub async fn write_transmission(
         }
         None => {
             // A retry: the same author about the same usager finds their note.
-            check_replay(
-                &mut tx,
-                Keyed::Transmission,
-                input.id,
-                id,
-                e.principal.account_id,
-            )
-            .await?;
+            replayed(
+                sqlx::query_scalar!(
+                    r#"SELECT usager_id = $2 AND author_id = $3 AS "same!" FROM transmission WHERE id = $1"#,
+                    input.id,
+                    id,
+                    e.principal.account_id
+                )
+                .fetch_optional(&mut *tx)
+                .await
+                .context("checking a retried transmission")
+                .map_err(db_error)?,
+            )?;
         }
     }
     let v = view(&mut tx, input.id).await?;

@@ -1,7 +1,7 @@
 use super::*;
 use crate::access::server::{enter, may};
 use crate::access::{Action, Section};
-use crate::state::{check_replay, db_error, Keyed};
+use crate::state::{db_error, replayed};
 use crate::{time, validate};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -123,14 +123,18 @@ pub async fn add_observation(id: Uuid, key: Uuid, body: String) -> Result<(), Ap
     .context("adding a work observation")
     .map_err(db_error)?;
     if inserted.rows_affected() == 0 {
-        check_replay(
-            &mut tx,
-            Keyed::TravailObservation,
-            key,
-            id,
-            e.principal.account_id,
-        )
-        .await?;
+        replayed(
+            sqlx::query_scalar!(
+                r#"SELECT usager_id = $2 AND author_id = $3 AS "same!" FROM travail_observation WHERE id = $1"#,
+                key,
+                id,
+                e.principal.account_id
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .context("checking a retried work observation")
+            .map_err(db_error)?,
+        )?;
     }
     e.access.commit(tx, Some(key.to_string())).await
 }

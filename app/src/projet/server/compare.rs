@@ -51,7 +51,7 @@ pub async fn compare_versions(
     .fetch_all(&mut *tx)
     .await
     .context("naming staff")
-        .map_err(db_error)?
+    .map_err(db_error)?
     .into_iter()
     .map(|r| (r.id, r.name))
     .collect();

@@ -5,7 +5,7 @@ use crate::access::server::enter;
 use crate::access::{Action, Section};
 use crate::projet::element::checked_content;
 use crate::projet::*;
-use crate::state::{check_replay, db_error, Keyed};
+use crate::state::{db_error, replayed};
 use crate::validate;
 use anyhow::Context as _;
 
@@ -65,9 +65,20 @@ pub async fn create_projet(
     .execute(&mut *tx)
     .await
     .context("creating a project")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     if inserted.rows_affected() == 0 {
-        check_replay(&mut tx, Keyed::Projet, key, id, e.principal.account_id).await?;
+        replayed(
+            sqlx::query_scalar!(
+                r#"SELECT usager_id = $2 AND created_by = $3 AS "same!" FROM projet WHERE id = $1"#,
+                key,
+                id,
+                e.principal.account_id
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .context("checking a retried project")
+            .map_err(db_error)?,
+        )?;
         return Ok(key);
     }
     for etablissement in distinct {
@@ -89,7 +100,7 @@ pub async fn create_projet(
     .execute(&mut *tx)
     .await
     .context("recording a status")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     refresh(&mut tx, id, key).await?;
     e.access.commit(tx, Some(key.to_string())).await?;
     Ok(key)
@@ -240,7 +251,7 @@ pub async fn save_field(
     .execute(&mut *tx)
     .await
     .context("saving a field")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     touch(&mut tx, &e, projet, session).await?;
     refresh(&mut tx, id, projet).await?;
     e.access.commit(tx, Some(format!("{projet}/{key}"))).await?;
@@ -275,7 +286,7 @@ pub async fn save_element(
     .fetch_optional(&mut *tx)
     .await
     .context("locking an element")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     let new_version = match existing {
         None if version == 0 => {
             let status = content.has_status().then_some("ENPREPARATION");
@@ -292,7 +303,7 @@ pub async fn save_element(
             .execute(&mut *tx)
             .await
             .context("adding an element")
-        .map_err(db_error)?;
+            .map_err(db_error)?;
             1
         }
         None => return Err(AppError::NotFound),
@@ -377,7 +388,7 @@ pub async fn set_element_status(
     .execute(&mut *tx)
     .await
     .context("recording a status change")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     refresh(&mut tx, id, projet).await?;
     e.access.commit(tx, Some(element.to_string())).await
 }

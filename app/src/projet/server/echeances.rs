@@ -58,7 +58,7 @@ pub async fn get_echeances() -> Result<Echeances, AppError> {
     .fetch_all(&mut *tx)
     .await
     .context("computing deadlines")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     let soon = today + chrono::Days::new(30);
     let mut indicators: Vec<EtablissementIndicators> = Vec::new();
     let mut completeness_sum: Vec<(i64, i64)> = Vec::new();

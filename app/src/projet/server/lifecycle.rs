@@ -51,7 +51,7 @@ pub async fn validate_projet(id: Uuid, projet: Uuid, reason: String) -> Result<i
     .execute(&mut *tx)
     .await
     .context("freezing a version")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     sqlx::query!(
         r#"UPDATE projet SET editing = false,
                   status = CASE WHEN status = 'ENPREPARATION' THEN 'ENCOURS' ELSE status END,
@@ -142,7 +142,7 @@ pub async fn set_status(
     .execute(&mut *tx)
     .await
     .context("changing a project's status")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     sqlx::query!(
         r#"INSERT INTO projet_status_change (projet_id, from_status, to_status, reason, changed_by)
            VALUES ($1, $2, $3, $4, $5)"#,

@@ -48,7 +48,7 @@ async fn current_trame(conn: &mut PgConnection, org: Uuid) -> Result<Trame, AppE
     .execute(&mut *conn)
     .await
     .context("installing the default template")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     let row = sqlx::query!(
         "SELECT version, sections FROM trame WHERE organisation_id = $1 ORDER BY version DESC LIMIT 1",
         org
@@ -56,7 +56,7 @@ async fn current_trame(conn: &mut PgConnection, org: Uuid) -> Result<Trame, AppE
     .fetch_one(&mut *conn)
     .await
     .context("reading the template")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     trame_of(row.version, row.sections)
 }
 
@@ -112,7 +112,7 @@ async fn head(conn: &mut PgConnection, id: Uuid, projet: Uuid) -> Result<Head, A
     .fetch_optional(&mut *conn)
     .await
     .context("reading a project")
-        .map_err(db_error)?
+    .map_err(db_error)?
     .ok_or(AppError::NotFound)
 }
 
@@ -261,5 +261,5 @@ async fn last_review(conn: &mut PgConnection, projet: Uuid) -> Result<Option<Nai
     .fetch_one(&mut *conn)
     .await
     .context("reading the last review")
-        .map_err(db_error)
+    .map_err(db_error)
 }

@@ -24,7 +24,7 @@ pub async fn list_projets(id: Uuid) -> Result<ProjetList, AppError> {
     .fetch_all(&mut *tx)
     .await
     .context("listing projects")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     let mut projets = Vec::new();
     for r in rows {
         let due = due_date(r.next_review, last_review(&mut tx, r.id).await?);
@@ -51,7 +51,7 @@ pub async fn list_projets(id: Uuid) -> Result<ProjetList, AppError> {
     .fetch_all(&mut *tx)
     .await
     .context("listing the person's établissements")
-        .map_err(db_error)?
+    .map_err(db_error)?
     .into_iter()
     .map(|r| (r.id, r.name))
     .collect();
@@ -112,7 +112,7 @@ pub(super) async fn load(
     .fetch_all(&mut *tx)
     .await
     .context("reading a project's établissements")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     let versions = sqlx::query!(
         r#"SELECT v.number, v.reason, v.completeness, v.validated_at AS "at: DateTime<Utc>",
                   a.first_name || ' ' || a.last_name AS "by!"
@@ -181,7 +181,7 @@ pub(super) async fn load(
     .fetch_all(&mut *tx)
     .await
     .context("reading bilans")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     let mut bilans = Vec::new();
     for b in bilans_rows {
         let evaluations = sqlx::query!(
@@ -283,7 +283,7 @@ async fn time_spent(conn: &mut PgConnection, projet: Uuid) -> Result<i64, AppErr
     .fetch_one(&mut *conn)
     .await
     .context("summing editing time")
-        .map_err(db_error)
+    .map_err(db_error)
 }
 
 async fn informations(conn: &mut PgConnection, id: Uuid) -> Result<Informations, AppError> {
@@ -295,7 +295,7 @@ async fn informations(conn: &mut PgConnection, id: Uuid) -> Result<Informations,
     .fetch_one(&mut *conn)
     .await
     .context("reading the person")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     let today = time::today_paris();
     let places = crate::usager::server::administrative::accompaniments(conn, id, today)
         .await?
@@ -315,7 +315,7 @@ async fn informations(conn: &mut PgConnection, id: Uuid) -> Result<Informations,
     .fetch_all(&mut *conn)
     .await
     .context("reading référents")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     let contacts = sqlx::query!(
         r#"SELECT first_name || ' ' || last_name || ', ' || relationship AS "line!", role, phone
            FROM contact WHERE usager_id = $1 ORDER BY call_order"#,
@@ -346,7 +346,7 @@ async fn informations(conn: &mut PgConnection, id: Uuid) -> Result<Informations,
     .fetch_all(&mut *conn)
     .await
     .context("reading protection measures")
-        .map_err(db_error)?
+    .map_err(db_error)?
     .into_iter()
     .map(|p| {
         let kind = match p.kind.as_str() {

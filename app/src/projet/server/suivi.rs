@@ -6,7 +6,7 @@ use crate::access::{Action, Section};
 use crate::projet::element::long_text;
 use crate::projet::*;
 use crate::state::db_error;
-use crate::state::{check_replay, Keyed};
+use crate::state::replayed;
 use crate::{time, validate};
 use anyhow::Context as _;
 
@@ -87,16 +87,20 @@ pub async fn add_bilan(id: Uuid, projet: Uuid, key: Uuid, form: BilanForm) -> Re
     .execute(&mut *tx)
     .await
     .context("recording a bilan")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     if inserted.rows_affected() == 0 {
-        check_replay(
-            &mut tx,
-            Keyed::ProjetBilan,
-            key,
-            projet,
-            e.principal.account_id,
-        )
-        .await?;
+        replayed(
+            sqlx::query_scalar!(
+                r#"SELECT projet_id = $2 AND written_by = $3 AS "same!" FROM projet_bilan WHERE id = $1"#,
+                key,
+                projet,
+                e.principal.account_id
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .context("checking a retried bilan")
+            .map_err(db_error)?,
+        )?;
         return e.access.commit(tx, Some(key.to_string())).await;
     }
     for ev in form.evaluations {
@@ -202,16 +206,20 @@ pub async fn add_accord(
     .execute(&mut *tx)
     .await
     .context("recording an accord")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     if inserted.rows_affected() == 0 {
-        check_replay(
-            &mut tx,
-            Keyed::ProjetAccord,
-            key,
-            projet,
-            e.principal.account_id,
-        )
-        .await?;
+        replayed(
+            sqlx::query_scalar!(
+                r#"SELECT projet_id = $2 AND recorded_by = $3 AS "same!" FROM projet_accord WHERE id = $1"#,
+                key,
+                projet,
+                e.principal.account_id
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .context("checking a retried accord")
+            .map_err(db_error)?,
+        )?;
     }
     e.access.commit(tx, Some(key.to_string())).await
 }

@@ -54,7 +54,7 @@ pub async fn save_trame(version: i32, sections: Vec<TrameSection>) -> Result<i32
     .execute(&mut *tx)
     .await
     .context("saving the template")
-        .map_err(db_error)?;
+    .map_err(db_error)?;
     append(
         &mut tx,
         &AuditEvent {

@@ -68,17 +68,17 @@ pub fn date(field: &str, label: &str, value: &str) -> Result<NaiveDate, AppError
     Ok(d)
 }
 
-/// A period whose end, when both are known, does not precede its start.
+/// A period whose end, when both are known, does not precede its start
+/// (the same day is allowed); `message` says which period, in French, on
+/// `field` (the end's).
 pub fn ordered(
     field: &str,
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
+    message: &str,
 ) -> Result<(), AppError> {
     match (start, end) {
-        (Some(s), Some(e)) if e < s => Err(AppError::invalid(
-            field,
-            "La date de fin précède la date de début.",
-        )),
+        (Some(s), Some(e)) if e < s => Err(AppError::invalid(field, message)),
         _ => Ok(()),
     }
 }
@@ -123,9 +123,10 @@ mod tests {
             date("d", "D", "2026-01-02").ok(),
             date("d", "D", "2026-01-01").ok(),
         );
-        assert!(ordered("f", a, b).is_err());
-        assert!(ordered("f", b, a).is_ok());
-        assert!(ordered("f", None, a).is_ok());
+        assert!(ordered("f", a, b, "fin").is_err());
+        assert!(ordered("f", b, a, "fin").is_ok());
+        assert!(ordered("f", a, a, "fin").is_ok());
+        assert!(ordered("f", None, a, "fin").is_ok());
         assert_eq!(
             optional_date("d", "Date", "2026-02-28").unwrap(),
             NaiveDate::from_ymd_opt(2026, 2, 28)

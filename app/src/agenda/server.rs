@@ -298,12 +298,12 @@ pub async fn record_absence(id: Uuid, form: AbsenceForm) -> Result<(), AppError>
     }
     let start = validate::date("start_date", "Début de l’absence", &form.start_date)?;
     let end = validate::optional_date("end_date", "Retour prévu", &form.end_date)?;
-    if end.is_some_and(|end| end < start) {
-        return Err(AppError::invalid(
-            "end_date",
-            "La fin de l’absence ne peut pas précéder son début.",
-        ));
-    }
+    validate::ordered(
+        "end_date",
+        Some(start),
+        end,
+        "La fin de l’absence ne peut pas précéder son début.",
+    )?;
     let comment = validate::optional("comment", "Commentaire", &form.comment, 500)?;
     let mut tx = e.state.begin().await?;
     let absence_id = Uuid::new_v4();

@@ -22,14 +22,12 @@ pub fn long_text(field: &str, label: &str, value: &str, max: usize) -> Result<St
 pub fn date_pair(starts_on: &str, ends_on: &str) -> Result<(String, String), AppError> {
     let s = validate::optional_date("starts_on", "Date de début", starts_on)?;
     let e = validate::optional_date("ends_on", "Date de fin", ends_on)?;
-    if let (Some(s), Some(e)) = (s, e) {
-        if e < s {
-            return Err(AppError::invalid(
-                "ends_on",
-                "La date de fin ne peut pas précéder la date de début.",
-            ));
-        }
-    }
+    validate::ordered(
+        "ends_on",
+        s,
+        e,
+        "La date de fin ne peut pas précéder la date de début.",
+    )?;
     Ok((date_text(s), date_text(e)))
 }
 

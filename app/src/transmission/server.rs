@@ -278,18 +278,11 @@ pub async fn list_transmissions(id: Uuid, filter: TimelineFilter) -> Result<Time
         "" => None,
         a => Some(Uuid::parse_str(a).map_err(|_| AppError::invalid("author", "Auteur inconnu."))?),
     };
-    let from = validate::optional_date("from", "Du", &filter.from)?.map(time::paris_midnight);
-    let to = validate::optional_date("to", "Au", &filter.to)?
-        .and_then(|d| d.succ_opt())
-        .map(time::paris_midnight);
-    if let (Some(f), Some(t)) = (from, to) {
-        if t <= f {
-            return Err(AppError::invalid(
-                "to",
-                "La fin de la période précède son début.",
-            ));
-        }
-    }
+    let from = validate::optional_date("from", "Du", &filter.from)?;
+    let to = validate::optional_date("to", "Au", &filter.to)?;
+    validate::ordered("to", from, to, "La fin de la période précède son début.")?;
+    let from = from.map(time::paris_midnight);
+    let to = to.and_then(|d| d.succ_opt()).map(time::paris_midnight);
     let mut tx = e.state.begin().await?;
     let soins = may(&mut tx, &e.principal, id, Section::Soins, Action::Read).await?;
     if category.is_some_and(|c| c.section() == Section::Soins) && !soins {

@@ -196,7 +196,7 @@ pub(crate) async fn search_audit(filter: AuditFilter) -> Result<Vec<AccessLine>,
     require(&state, &principal, searcher, TRAIL_SEARCH, Action::Read).await?;
     let from = crate::validate::optional_date("from", "Du", &filter.from)?;
     let to = crate::validate::optional_date("to", "Au", &filter.to)?;
-    crate::validate::ordered("to", from, to)?;
+    crate::validate::ordered("to", from, to, "La date de fin précède la date de début.")?;
     for (field, value) in [("usager", &filter.usager), ("staff", &filter.staff)] {
         crate::validate::optional(field, "Recherche", value, 200)?;
     }

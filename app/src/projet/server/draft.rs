@@ -143,22 +143,18 @@ pub async fn save_header(
         "Date de la prochaine révision",
         &form.next_review,
     )?;
-    if let (Some(s), Some(end)) = (starts_on, ends_on) {
-        if end < s {
-            return Err(AppError::invalid(
-                "ends_on",
-                "La date de fin ne peut pas précéder la date de début.",
-            ));
-        }
-    }
-    if let (Some(s), Some(r)) = (starts_on, next_review) {
-        if r < s {
-            return Err(AppError::invalid(
-                "next_review",
-                "La date de la prochaine révision ne peut pas précéder le début du projet.",
-            ));
-        }
-    }
+    validate::ordered(
+        "ends_on",
+        starts_on,
+        ends_on,
+        "La date de fin ne peut pas précéder la date de début.",
+    )?;
+    validate::ordered(
+        "next_review",
+        starts_on,
+        next_review,
+        "La date de la prochaine révision ne peut pas précéder le début du projet.",
+    )?;
     let mut tx = e.state.begin().await?;
     let h = lock_exclusive(&mut tx, id, projet).await?;
     if !h.editing {

@@ -41,14 +41,12 @@ pub async fn add_bilan(id: Uuid, projet: Uuid, key: Uuid, form: BilanForm) -> Re
     let preparation_by = long_text("preparation_by", "Écrite par", &form.preparation_by, 200)?;
     let mut tx = e.state.begin().await?;
     let h = lock_exclusive(&mut tx, id, projet).await?;
-    if let Some(start) = h.starts_on {
-        if next_review < start {
-            return Err(AppError::invalid(
-                "next_review",
-                "La date de la prochaine révision ne peut pas précéder le début du projet.",
-            ));
-        }
-    }
+    validate::ordered(
+        "next_review",
+        h.starts_on,
+        Some(next_review),
+        "La date de la prochaine révision ne peut pas précéder le début du projet.",
+    )?;
     let objectives: Vec<Uuid> = elements(&mut tx, projet)
         .await?
         .into_iter()
@@ -150,12 +148,12 @@ pub async fn add_accord(
     }
     let valid_until =
         validate::optional_date("valid_until", "Valable jusqu’au", &form.valid_until)?;
-    if valid_until.is_some_and(|v| v < signed_on) {
-        return Err(AppError::invalid(
-            "valid_until",
-            "La fin de validité ne peut pas précéder la date de l’accord.",
-        ));
-    }
+    validate::ordered(
+        "valid_until",
+        Some(signed_on),
+        valid_until,
+        "La fin de validité ne peut pas précéder la date de l’accord.",
+    )?;
     let mut tx = e.state.begin().await?;
     lock_exclusive(&mut tx, id, projet).await?;
     let version = sqlx::query_scalar!(

@@ -331,12 +331,12 @@ pub async fn add_protection(id: Uuid, form: ProtectionForm) -> Result<(), AppErr
     let phone = validate::optional("phone", "Téléphone", &form.phone, 40)?;
     let start = validate::date("start_date", "Début", &form.start_date)?;
     let end = validate::optional_date("end_date", "Fin", &form.end_date)?;
-    if end.is_some_and(|end| end < start) {
-        return Err(AppError::invalid(
-            "end_date",
-            "La fin de la mesure ne peut pas précéder son début.",
-        ));
-    }
+    validate::ordered(
+        "end_date",
+        Some(start),
+        end,
+        "La fin de la mesure ne peut pas précéder son début.",
+    )?;
     let mut tx = e.state.begin().await?;
     let pid = Uuid::new_v4();
     sqlx::query!(
@@ -464,15 +464,15 @@ pub async fn end_accompaniment(
     .context("loading the accompaniment to end")
     .map_err(db_error)?
     .ok_or(AppError::Conflict)?;
-    if end < start {
-        return Err(AppError::invalid(
-            "end_date",
-            &format!(
-                "L’accompagnement ne peut pas se terminer avant d’avoir commencé (le {}).",
-                time::short_date(start)
-            ),
-        ));
-    }
+    validate::ordered(
+        "end_date",
+        Some(start),
+        Some(end),
+        &format!(
+            "L’accompagnement ne peut pas se terminer avant d’avoir commencé (le {}).",
+            time::short_date(start)
+        ),
+    )?;
     sqlx::query!(
         "UPDATE accompagnement SET end_date = $2, exit_mode = $3 WHERE id = $1",
         accompagnement_id,

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod agenda;
 pub mod auth;
+pub mod codes;
 pub mod document;
 pub mod error;
 pub mod organisation;

@@ -19,66 +19,20 @@ pub mod policy;
 pub mod server;
 use serde::{Deserialize, Serialize};
 
-/// A part of the record, as access is granted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Section {
-    Identite,
-    Projet,
-    Transmissions,
-    Agenda,
-    Documents,
-    Travail,
-    Soins,
-    Medical,
-    Audit,
-}
-
-impl Section {
-    pub const ALL: [Section; 9] = [
-        Section::Identite,
-        Section::Projet,
-        Section::Transmissions,
-        Section::Agenda,
-        Section::Documents,
-        Section::Travail,
-        Section::Soins,
-        Section::Medical,
-        Section::Audit,
-    ];
-
-    /// The code stored in the database and the audit trail.
-    pub fn code(self) -> &'static str {
-        match self {
-            Section::Identite => "identite",
-            Section::Projet => "projet",
-            Section::Transmissions => "transmissions",
-            Section::Agenda => "agenda",
-            Section::Documents => "documents",
-            Section::Travail => "travail",
-            Section::Soins => "soins",
-            Section::Medical => "medical",
-            Section::Audit => "audit",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Section> {
-        Section::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// The French name of the section.
-    pub fn label(self) -> &'static str {
-        match self {
-            Section::Identite => "Identité et administratif",
-            Section::Projet => "Projet personnalisé",
-            Section::Transmissions => "Transmissions",
-            Section::Agenda => "Agenda",
-            Section::Documents => "Documents",
-            Section::Travail => "Travail (ESAT)",
-            Section::Soins => "Soins",
-            Section::Medical => "Médical",
-            Section::Audit => "Traçabilité des accès",
-        }
+crate::code_list! {
+    /// A part of the record, as access is granted.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Section {
+        Identite = "identite" => "Identité et administratif",
+        Projet = "projet" => "Projet personnalisé",
+        Transmissions = "transmissions" => "Transmissions",
+        Agenda = "agenda" => "Agenda",
+        Documents = "documents" => "Documents",
+        Travail = "travail" => "Travail (ESAT)",
+        Soins = "soins" => "Soins",
+        Medical = "medical" => "Médical",
+        Audit = "audit" => "Traçabilité des accès",
     }
 }
 

@@ -10,24 +10,32 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 mod server;
 
-pub const EVENT_KINDS: [(&str, &str); 7] = [
-    ("rendez_vous_medical", "Rendez-vous médical"),
-    ("activite", "Activité"),
-    ("reunion_pluridisciplinaire", "Réunion pluridisciplinaire"),
-    ("visite_famille", "Visite de la famille"),
-    ("sortie", "Sortie"),
-    ("rendez_vous_exterieur", "Rendez-vous extérieur"),
-    ("autre", "Autre"),
-];
+crate::code_list! {
+    /// The kinds of agenda event.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum EventKind {
+        RendezVousMedical = "rendez_vous_medical" => "Rendez-vous médical",
+        Activite = "activite" => "Activité",
+        ReunionPluridisciplinaire = "reunion_pluridisciplinaire" => "Réunion pluridisciplinaire",
+        VisiteFamille = "visite_famille" => "Visite de la famille",
+        Sortie = "sortie" => "Sortie",
+        RendezVousExterieur = "rendez_vous_exterieur" => "Rendez-vous extérieur",
+        Autre = "autre" => "Autre",
+    }
+}
 
-pub const ABSENCE_REASONS: [(&str, &str); 6] = [
-    ("hospitalisation", "Hospitalisation"),
-    ("sejour_famille", "Séjour en famille"),
-    ("vacances", "Vacances"),
-    ("convenance_personnelle", "Convenance personnelle"),
-    ("fugue", "Fugue"),
-    ("autre", "Autre"),
-];
+crate::code_list! {
+    /// Why a person is absent.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum AbsenceReason {
+        Hospitalisation = "hospitalisation" => "Hospitalisation",
+        SejourFamille = "sejour_famille" => "Séjour en famille",
+        Vacances = "vacances" => "Vacances",
+        ConvenancePersonnelle = "convenance_personnelle" => "Convenance personnelle",
+        Fugue = "fugue" => "Fugue",
+        Autre = "autre" => "Autre",
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventView {

@@ -3,7 +3,6 @@ use crate::access::server::{append_list_reads, enter, may, require_list};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
 use crate::state::{db_error, replayed, AppState};
-use crate::usager::administrative::label_of;
 use crate::{serafin, time, validate};
 use anyhow::Context as _;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
@@ -56,10 +55,7 @@ fn week(
                     .iter()
                     .find(|(s, e, _)| *s <= d && e.is_none_or(|e| e >= d))
                     .map(|(_, _, r)| {
-                        format!(
-                            "Absent(e) : {}",
-                            label_of(&ABSENCE_REASONS, r).to_lowercase()
-                        )
+                        format!("Absent(e) : {}", AbsenceReason::label_of(r).to_lowercase())
                     }),
             }
         })
@@ -73,7 +69,7 @@ fn week(
         if let Some(day) = usize::try_from(index).ok().and_then(|i| days.get_mut(i)) {
             day.events.push(EventView {
                 id: r.id,
-                kind: label_of(&EVENT_KINDS, &r.kind),
+                kind: EventKind::label_of(&r.kind),
                 title: r.title,
                 hours: format!(
                     "{} – {}",
@@ -159,7 +155,7 @@ pub async fn usager_agenda(id: Uuid, week_of: String) -> Result<AgendaWeek, AppE
             .map(|(_, _, r)| {
                 format!(
                     "Absent(e) aujourd’hui : {}",
-                    label_of(&ABSENCE_REASONS, r).to_lowercase()
+                    AbsenceReason::label_of(r).to_lowercase()
                 )
             })
             .unwrap_or_else(|| "Présent(e) aujourd’hui".to_string()),
@@ -176,7 +172,7 @@ pub async fn usager_agenda(id: Uuid, week_of: String) -> Result<AgendaWeek, AppE
             .into_iter()
             .filter(|(s, e, _, _)| *s < next_monday && e.is_none_or(|e| e >= monday))
             .map(|(s, e, r, c)| AbsenceView {
-                reason: label_of(&ABSENCE_REASONS, &r),
+                reason: AbsenceReason::label_of(&r),
                 period: time::period(s, e),
                 comment: c,
             })
@@ -196,7 +192,7 @@ fn hour(field: &str, label: &str, value: &str) -> Result<NaiveTime, AppError> {
 
 pub async fn add_event(id: Uuid, form: EventForm) -> Result<(), AppError> {
     let e = enter(id, Section::Agenda, Action::Write).await?;
-    if !EVENT_KINDS.iter().any(|(c, _)| *c == form.kind) {
+    if EventKind::parse(&form.kind).is_none() {
         return Err(AppError::invalid("kind", "Choisissez le type d’événement."));
     }
     let title = validate::required("title", "Intitulé", &form.title, 200)?;
@@ -290,7 +286,7 @@ pub async fn add_event(id: Uuid, form: EventForm) -> Result<(), AppError> {
 
 pub async fn record_absence(id: Uuid, form: AbsenceForm) -> Result<(), AppError> {
     let e = enter(id, Section::Agenda, Action::Write).await?;
-    if !ABSENCE_REASONS.iter().any(|(c, _)| *c == form.reason) {
+    if AbsenceReason::parse(&form.reason).is_none() {
         return Err(AppError::invalid(
             "reason",
             "Choisissez le motif de l’absence.",

@@ -24,19 +24,22 @@ pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 /// Days ahead in which an end of validity is announced.
 pub const EXPIRY_WINDOW_DAYS: i64 = 60;
 
-/// The types of document.
-pub const KINDS: [(&str, &str); 10] = [
-    ("contrat_sejour", "Contrat de séjour"),
-    ("dipc", "Document individuel de prise en charge (DIPC)"),
-    ("notification_mdph", "Notification MDPH / CDAPH"),
-    ("jugement_protection", "Jugement de protection"),
-    ("autorisation", "Autorisation (droit à l’image, sorties…)"),
-    ("compte_rendu", "Compte rendu"),
-    ("ordonnance", "Ordonnance"),
-    ("photo_identite", "Photo d’identité"),
-    ("piece_identite", "Pièce d’identité"),
-    ("autre", "Autre document"),
-];
+crate::code_list! {
+    /// The types of document.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum DocumentKind {
+        ContratSejour = "contrat_sejour" => "Contrat de séjour",
+        Dipc = "dipc" => "Document individuel de prise en charge (DIPC)",
+        NotificationMdph = "notification_mdph" => "Notification MDPH / CDAPH",
+        JugementProtection = "jugement_protection" => "Jugement de protection",
+        Autorisation = "autorisation" => "Autorisation (droit à l’image, sorties…)",
+        CompteRendu = "compte_rendu" => "Compte rendu",
+        Ordonnance = "ordonnance" => "Ordonnance",
+        PhotoIdentite = "photo_identite" => "Photo d’identité",
+        PieceIdentite = "piece_identite" => "Pièce d’identité",
+        Autre = "autre" => "Autre document",
+    }
+}
 
 /// The file formats accepted, by sniffed media type, with their French name.
 pub const ACCEPTED: [(&str, &str); 4] = [
@@ -47,7 +50,7 @@ pub const ACCEPTED: [(&str, &str); 4] = [
 ];
 
 pub fn kind_label(code: &str) -> String {
-    crate::usager::administrative::label_of(&KINDS, code)
+    DocumentKind::label_of(code)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -200,7 +200,7 @@ pub async fn upload_document(data: MultipartData) -> Result<Uuid, AppError> {
     if bytes.is_empty() {
         return Err(AppError::invalid("file", "Le fichier est vide."));
     }
-    if !KINDS.iter().any(|(c, _)| *c == kind) {
+    if DocumentKind::parse(&kind).is_none() {
         return Err(AppError::invalid("kind", "Choisissez le type de document."));
     }
     let title = validate::required("title", "Titre", &title, 200)?;

@@ -4,165 +4,45 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A staff member's profession: decides, with the assignment, what they see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Profession {
-    Educateur,
-    MoniteurEducateur,
-    AesAmp,
-    AideSoignant,
-    MoniteurAtelier,
-    Infirmier,
-    Medecin,
-    Psychologue,
-    AssistantSocial,
-    Secretaire,
-    ChefService,
-    Directeur,
-    Administrateur,
-    /// Délégué à la protection des données: reads the trail and the
-    /// emergency-access reviews of the whole organisation, nothing else.
-    Dpo,
-}
-
-impl Profession {
-    /// Every profession, in display order.
-    pub const ALL: [Profession; 14] = [
-        Profession::Educateur,
-        Profession::MoniteurEducateur,
-        Profession::AesAmp,
-        Profession::AideSoignant,
-        Profession::MoniteurAtelier,
-        Profession::Infirmier,
-        Profession::Medecin,
-        Profession::Psychologue,
-        Profession::AssistantSocial,
-        Profession::Secretaire,
-        Profession::ChefService,
-        Profession::Directeur,
-        Profession::Administrateur,
-        Profession::Dpo,
-    ];
-
-    /// The code stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            Profession::Educateur => "educateur",
-            Profession::MoniteurEducateur => "moniteur_educateur",
-            Profession::AesAmp => "aes_amp",
-            Profession::AideSoignant => "aide_soignant",
-            Profession::MoniteurAtelier => "moniteur_atelier",
-            Profession::Infirmier => "infirmier",
-            Profession::Medecin => "medecin",
-            Profession::Psychologue => "psychologue",
-            Profession::AssistantSocial => "assistant_social",
-            Profession::Secretaire => "secretaire",
-            Profession::ChefService => "chef_service",
-            Profession::Directeur => "directeur",
-            Profession::Administrateur => "administrateur",
-            Profession::Dpo => "dpo",
-        }
-    }
-
-    /// Parses a database code.
-    pub fn parse(code: &str) -> Option<Profession> {
-        Profession::ALL.into_iter().find(|p| p.code() == code)
-    }
-
-    /// The French label shown to users.
-    pub fn label(self) -> &'static str {
-        match self {
-            Profession::Educateur => "Éducateur spécialisé",
-            Profession::MoniteurEducateur => "Moniteur-éducateur",
-            Profession::AesAmp => "Accompagnant éducatif et social",
-            Profession::AideSoignant => "Aide-soignant",
-            Profession::MoniteurAtelier => "Moniteur d’atelier",
-            Profession::Infirmier => "Infirmier",
-            Profession::Medecin => "Médecin",
-            Profession::Psychologue => "Psychologue",
-            Profession::AssistantSocial => "Assistant de service social",
-            Profession::Secretaire => "Secrétaire",
-            Profession::ChefService => "Chef de service",
-            Profession::Directeur => "Directeur",
-            Profession::Administrateur => "Administrateur",
-            Profession::Dpo => "Délégué à la protection des données",
-        }
+crate::code_list! {
+    /// A staff member's profession: decides, with the assignment, what they see.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Profession {
+        Educateur = "educateur" => "Éducateur spécialisé",
+        MoniteurEducateur = "moniteur_educateur" => "Moniteur-éducateur",
+        AesAmp = "aes_amp" => "Accompagnant éducatif et social",
+        AideSoignant = "aide_soignant" => "Aide-soignant",
+        MoniteurAtelier = "moniteur_atelier" => "Moniteur d’atelier",
+        Infirmier = "infirmier" => "Infirmier",
+        Medecin = "medecin" => "Médecin",
+        Psychologue = "psychologue" => "Psychologue",
+        AssistantSocial = "assistant_social" => "Assistant de service social",
+        Secretaire = "secretaire" => "Secrétaire",
+        ChefService = "chef_service" => "Chef de service",
+        Directeur = "directeur" => "Directeur",
+        Administrateur = "administrateur" => "Administrateur",
+        /// Délégué à la protection des données: reads the trail and the
+        /// emergency-access reviews of the whole organisation, nothing else.
+        Dpo = "dpo" => "Délégué à la protection des données",
     }
 }
 
-/// The kind of an établissement or service (ESSMS).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EtablissementKind {
-    FoyerHebergement,
-    FoyerVie,
-    Fam,
-    Mas,
-    Ime,
-    Esat,
-    Savs,
-    Samsah,
-    Sessad,
-    Ehpad,
-}
-
-impl EtablissementKind {
-    /// Every kind.
-    pub const ALL: [EtablissementKind; 10] = [
-        EtablissementKind::FoyerHebergement,
-        EtablissementKind::FoyerVie,
-        EtablissementKind::Fam,
-        EtablissementKind::Mas,
-        EtablissementKind::Ime,
-        EtablissementKind::Esat,
-        EtablissementKind::Savs,
-        EtablissementKind::Samsah,
-        EtablissementKind::Sessad,
-        EtablissementKind::Ehpad,
-    ];
-
-    /// The code stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            EtablissementKind::FoyerHebergement => "foyer_hebergement",
-            EtablissementKind::FoyerVie => "foyer_vie",
-            EtablissementKind::Fam => "fam",
-            EtablissementKind::Mas => "mas",
-            EtablissementKind::Ime => "ime",
-            EtablissementKind::Esat => "esat",
-            EtablissementKind::Savs => "savs",
-            EtablissementKind::Samsah => "samsah",
-            EtablissementKind::Sessad => "sessad",
-            EtablissementKind::Ehpad => "ehpad",
-        }
-    }
-
-    /// Parses a database code.
-    pub fn parse(code: &str) -> Option<EtablissementKind> {
-        EtablissementKind::ALL
-            .into_iter()
-            .find(|k| k.code() == code)
-    }
-
-    /// The French name of the kind.
-    pub fn label(self) -> &'static str {
-        match self {
-            EtablissementKind::FoyerHebergement => "Foyer d’hébergement",
-            EtablissementKind::FoyerVie => "Foyer de vie",
-            EtablissementKind::Fam => "Foyer d’accueil médicalisé",
-            EtablissementKind::Mas => "Maison d’accueil spécialisée",
-            EtablissementKind::Ime => "Institut médico-éducatif",
-            EtablissementKind::Esat => "Établissement et service d’accompagnement par le travail",
-            EtablissementKind::Savs => "Service d’accompagnement à la vie sociale",
-            EtablissementKind::Samsah => {
-                "Service d’accompagnement médico-social pour adultes handicapés"
-            }
-            EtablissementKind::Sessad => "Service d’éducation spéciale et de soins à domicile",
-            EtablissementKind::Ehpad => {
-                "Établissement d’hébergement pour personnes âgées dépendantes"
-            }
-        }
+crate::code_list! {
+    /// The kind of an établissement or service (ESSMS).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum EtablissementKind {
+        FoyerHebergement = "foyer_hebergement" => "Foyer d’hébergement",
+        FoyerVie = "foyer_vie" => "Foyer de vie",
+        Fam = "fam" => "Foyer d’accueil médicalisé",
+        Mas = "mas" => "Maison d’accueil spécialisée",
+        Ime = "ime" => "Institut médico-éducatif",
+        Esat = "esat" => "Établissement et service d’accompagnement par le travail",
+        Savs = "savs" => "Service d’accompagnement à la vie sociale",
+        Samsah = "samsah" => "Service d’accompagnement médico-social pour adultes handicapés",
+        Sessad = "sessad" => "Service d’éducation spéciale et de soins à domicile",
+        Ehpad = "ehpad" => "Établissement d’hébergement pour personnes âgées dépendantes",
     }
 }
 

@@ -3,7 +3,7 @@
 //! team and the project's objectives: pure, compiled for both sides, so
 //! that the page can say what the server will refuse.
 
-use super::{falc, ElementContent, ORIGINS};
+use super::{falc, ElementContent, Origin};
 use crate::error::AppError;
 use crate::{serafin, validate};
 use chrono::NaiveDate;
@@ -51,7 +51,7 @@ pub fn checked_content(
             text,
             said_by,
         } => {
-            if !ORIGINS.iter().any(|(c, _)| *c == origin) {
+            if Origin::parse(&origin).is_none() {
                 return Err(AppError::invalid(
                     "origin",
                     "Origine de l’attente inconnue.",

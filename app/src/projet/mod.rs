@@ -22,72 +22,42 @@ use std::collections::BTreeMap;
 use trame::Trame;
 use uuid::Uuid;
 
-/// The TDDUI project types, code and French label.
-pub const KINDS: &[(&str, &str)] = &[
-    ("PP", "Projet personnalisé"),
-    ("PPA", "Projet personnalisé d’accompagnement"),
-    ("PAI", "Projet d’accompagnement individualisé"),
-    (
-        "PPIA",
-        "Projet personnalisé d’intervention et d’accompagnement",
-    ),
-    ("PPI", "Projet personnalisé individualisé"),
-    ("PA", "Projet d’accompagnement"),
-    ("PI", "Projet individuel"),
-];
-
-/// The label of a code in one of the tables above.
-fn label_in(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {
-    table.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+crate::code_list! {
+    /// The TDDUI project types, code and French label.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ProjetKind {
+        Pp = "PP" => "Projet personnalisé",
+        Ppa = "PPA" => "Projet personnalisé d’accompagnement",
+        Pai = "PAI" => "Projet d’accompagnement individualisé",
+        Ppia = "PPIA" => "Projet personnalisé d’intervention et d’accompagnement",
+        Ppi = "PPI" => "Projet personnalisé individualisé",
+        Pa = "PA" => "Projet d’accompagnement",
+        Pi = "PI" => "Projet individuel",
+    }
 }
 
 pub fn kind_label(code: &str) -> &'static str {
-    label_in(KINDS, code).unwrap_or("Projet")
+    ProjetKind::parse(code)
+        .map(ProjetKind::label)
+        .unwrap_or("Projet")
 }
 
-/// Status of a project: `ENPREPARATION` → `ENCOURS` ↔ `ENPAUSE` → `TERMINE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Statut {
-    #[serde(rename = "ENPREPARATION")]
-    EnPreparation,
-    #[serde(rename = "ENCOURS")]
-    EnCours,
-    #[serde(rename = "ENPAUSE")]
-    EnPause,
-    #[serde(rename = "TERMINE")]
-    Termine,
+crate::code_list! {
+    /// Status of a project: `ENPREPARATION` → `ENCOURS` ↔ `ENPAUSE` → `TERMINE`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Statut {
+        #[serde(rename = "ENPREPARATION")]
+        EnPreparation = "ENPREPARATION" => "En préparation",
+        #[serde(rename = "ENCOURS")]
+        EnCours = "ENCOURS" => "En cours",
+        #[serde(rename = "ENPAUSE")]
+        EnPause = "ENPAUSE" => "En pause",
+        #[serde(rename = "TERMINE")]
+        Termine = "TERMINE" => "Terminé",
+    }
 }
 
 impl Statut {
-    pub fn code(self) -> &'static str {
-        match self {
-            Statut::EnPreparation => "ENPREPARATION",
-            Statut::EnCours => "ENCOURS",
-            Statut::EnPause => "ENPAUSE",
-            Statut::Termine => "TERMINE",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Statut> {
-        [
-            Statut::EnPreparation,
-            Statut::EnCours,
-            Statut::EnPause,
-            Statut::Termine,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Statut::EnPreparation => "En préparation",
-            Statut::EnCours => "En cours",
-            Statut::EnPause => "En pause",
-            Statut::Termine => "Terminé",
-        }
-    }
-
     /// The changes a person may ask for. `ENPREPARATION → ENCOURS` happens
     /// by validating the first version, not here.
     pub fn may_become(self, next: Statut) -> bool {
@@ -102,50 +72,67 @@ impl Statut {
     }
 }
 
-/// Status of an objective, an action or a prestation.
-pub const ELEMENT_STATUSES: &[(&str, &str)] = &[
-    ("ENPREPARATION", "En préparation"),
-    ("ACTIF", "Actif"),
-    ("TERMINE", "Terminé"),
-    ("ANNULE", "Annulé"),
-];
+crate::code_list! {
+    /// Status of an objective, an action or a prestation.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "UPPERCASE")]
+    pub enum ElementStatus {
+        Enpreparation = "ENPREPARATION" => "En préparation",
+        Actif = "ACTIF" => "Actif",
+        Termine = "TERMINE" => "Terminé",
+        Annule = "ANNULE" => "Annulé",
+    }
+}
 
 pub fn element_status_label(code: &str) -> &'static str {
-    label_in(ELEMENT_STATUSES, code).unwrap_or("")
+    ElementStatus::parse(code)
+        .map(ElementStatus::label)
+        .unwrap_or("")
 }
 
-/// Where an expectation comes from.
-pub const ORIGINS: &[(&str, &str)] = &[
-    ("usager", "La personne"),
-    ("entourage", "L’entourage"),
-    ("professionnel", "Un professionnel"),
-];
+crate::code_list! {
+    /// Where an expectation comes from.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Origin {
+        Usager = "usager" => "La personne",
+        Entourage = "entourage" => "L’entourage",
+        Professionnel = "professionnel" => "Un professionnel",
+    }
+}
 
 pub fn origin_label(code: &str) -> &'static str {
-    label_in(ORIGINS, code).unwrap_or("")
+    Origin::parse(code).map(Origin::label).unwrap_or("")
 }
 
-/// Evaluation of an objective in a bilan.
-pub const RESULTS: &[(&str, &str)] = &[
-    ("atteint", "Atteint"),
-    ("partiellement", "Partiellement atteint"),
-    ("non_atteint", "Non atteint"),
-    ("abandonne", "Abandonné"),
-];
+crate::code_list! {
+    /// Evaluation of an objective in a bilan.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum EvaluationResult {
+        Atteint = "atteint" => "Atteint",
+        Partiellement = "partiellement" => "Partiellement atteint",
+        NonAtteint = "non_atteint" => "Non atteint",
+        Abandonne = "abandonne" => "Abandonné",
+    }
+}
 
 pub fn result_label(code: &str) -> &'static str {
-    label_in(RESULTS, code).unwrap_or("")
+    EvaluationResult::parse(code)
+        .map(EvaluationResult::label)
+        .unwrap_or("")
 }
 
-/// Who agrees.
-pub const PARTIES: &[(&str, &str)] = &[
-    ("usager", "La personne accompagnée"),
-    ("representant", "Le représentant légal"),
-    ("structure", "La structure"),
-];
+crate::code_list! {
+    /// Who agrees.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Party {
+        Usager = "usager" => "La personne accompagnée",
+        Representant = "representant" => "Le représentant légal",
+        Structure = "structure" => "La structure",
+    }
+}
 
 pub fn party_label(code: &str) -> &'static str {
-    label_in(PARTIES, code).unwrap_or("")
+    Party::parse(code).map(Party::label).unwrap_or("")
 }
 
 /// The content of an element, by kind. Dates are `YYYY-MM-DD` or empty.
@@ -620,7 +607,7 @@ pub async fn set_element_status(
     id: Uuid,
     projet: Uuid,
     element: Uuid,
-    status: String,
+    status: ElementStatus,
 ) -> Result<(), AppError> {
     server::set_element_status(id, projet, element, status).await
 }
@@ -654,7 +641,7 @@ pub async fn open_avenant(id: Uuid, projet: Uuid) -> Result<(), AppError> {
 pub async fn set_status(
     id: Uuid,
     projet: Uuid,
-    status: String,
+    status: Statut,
     reason: String,
 ) -> Result<(), AppError> {
     server::set_status(id, projet, status, reason).await

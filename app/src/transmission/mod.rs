@@ -21,45 +21,21 @@ pub const MAX_BODY: usize = 10_000;
 /// The longest part of a DAR note.
 pub const MAX_DAR: usize = 4_000;
 
-/// What a note is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Category {
-    Educatif,
-    VieQuotidienne,
-    Soin,
-    Travail,
-    SantePsychique,
-    Incident,
-    Famille,
+crate::code_list! {
+    /// What a note is about.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Category {
+        VieQuotidienne = "vie_quotidienne" => "Vie quotidienne",
+        Educatif = "educatif" => "Éducatif",
+        Soin = "soin" => "Soin",
+        Travail = "travail" => "Travail",
+        SantePsychique = "sante_psychique" => "Santé psychique",
+        Incident = "incident" => "Incident",
+        Famille = "famille" => "Famille",
+    }
 }
 
 impl Category {
-    pub const ALL: [Category; 7] = [
-        Category::VieQuotidienne,
-        Category::Educatif,
-        Category::Soin,
-        Category::Travail,
-        Category::SantePsychique,
-        Category::Incident,
-        Category::Famille,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::Educatif => "educatif",
-            Category::VieQuotidienne => "vie_quotidienne",
-            Category::Soin => "soin",
-            Category::Travail => "travail",
-            Category::SantePsychique => "sante_psychique",
-            Category::Incident => "incident",
-            Category::Famille => "famille",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.code() == code)
-    }
-
     /// The section of the record that governs notes of this category, for
     /// reading and writing: care and psychic health notes belong to Soins
     /// (a moniteur d'atelier, the secretariat or the direction, who do not
@@ -76,25 +52,14 @@ impl Category {
     pub fn section_of(code: &str) -> Section {
         Category::parse(code).map_or(Section::Transmissions, Category::section)
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Category::Educatif => "Éducatif",
-            Category::VieQuotidienne => "Vie quotidienne",
-            Category::Soin => "Soin",
-            Category::Travail => "Travail",
-            Category::SantePsychique => "Santé psychique",
-            Category::Incident => "Incident",
-            Category::Famille => "Famille",
-        }
-    }
 }
 
 /// A note as typed. `id` is chosen by the client when the entry starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransmissionInput {
     pub id: Uuid,
-    pub category: String,
+    #[serde(with = "crate::codes::by_code")]
+    pub category: Category,
     pub body: String,
     #[serde(default)]
     pub dar_donnees: String,
@@ -157,8 +122,9 @@ pub struct VersionView {
 /// Filters of the timeline; empty strings mean "all".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineFilter {
-    #[serde(default)]
-    pub category: String,
+    /// `None`: every category the reader may read.
+    #[serde(default, with = "crate::codes::by_optional_code")]
+    pub category: Option<Category>,
     /// An author's account id.
     #[serde(default)]
     pub author: String,

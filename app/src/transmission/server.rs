@@ -21,10 +21,8 @@ struct Parsed {
 }
 
 fn parse(input: &TransmissionInput) -> Result<Parsed, AppError> {
-    let category = Category::parse(&input.category)
-        .ok_or_else(|| AppError::invalid("category", "Choisissez la catégorie de la note."))?;
     Ok(Parsed {
-        category,
+        category: input.category,
         body: validate::required("body", "Note", &input.body, MAX_BODY)?,
         donnees: validate::optional("dar_donnees", "Données", &input.dar_donnees, MAX_DAR)?,
         actions: validate::optional("dar_actions", "Actions", &input.dar_actions, MAX_DAR)?,
@@ -82,7 +80,7 @@ pub async fn write_transmission(
     input: TransmissionInput,
 ) -> Result<TransmissionView, AppError> {
     // The note's category says which section is written (a care note: Soins).
-    let e = enter(id, Category::section_of(&input.category), Action::Write).await?;
+    let e = enter(id, input.category.section(), Action::Write).await?;
     let p = parse(&input)?;
     let mut tx = e.state.begin().await?;
     let inserted = sqlx::query_scalar!(
@@ -160,7 +158,7 @@ pub async fn correct_transmission(
     input: TransmissionInput,
     reason: String,
 ) -> Result<TransmissionView, AppError> {
-    let e = enter(id, Category::section_of(&input.category), Action::Write).await?;
+    let e = enter(id, input.category.section(), Action::Write).await?;
     let p = parse(&input)?;
     let reason = validate::required("reason", "Motif de la correction", &reason, 500)?;
     let mut tx = e.state.begin().await?;
@@ -267,13 +265,7 @@ pub async fn correct_transmission(
 
 pub async fn list_transmissions(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppError> {
     let e = enter(id, Section::Transmissions, Action::Read).await?;
-    let category = match filter.category.as_str() {
-        "" => None,
-        c => Some(
-            Category::parse(c)
-                .ok_or_else(|| AppError::invalid("category", "Catégorie inconnue."))?,
-        ),
-    };
+    let category = filter.category;
     let author = match filter.author.as_str() {
         "" => None,
         a => Some(Uuid::parse_str(a).map_err(|_| AppError::invalid("author", "Auteur inconnu."))?),

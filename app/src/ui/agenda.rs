@@ -3,8 +3,8 @@
 
 use super::{error_view, ErrorNotice, Layout};
 use crate::agenda::{
-    unit_agenda, usager_agenda, AddEvent, AgendaDay, AgendaWeek, RecordAbsence, ABSENCE_REASONS,
-    EVENT_KINDS,
+    unit_agenda, usager_agenda, AbsenceReason, AddEvent, AgendaDay, AgendaWeek, EventKind,
+    RecordAbsence,
 };
 use crate::serafin::DIRECT_SERVICES;
 use leptos::prelude::*;
@@ -110,7 +110,7 @@ pub fn AgendaSection(id: Uuid) -> impl IntoView {
                                     <input type="hidden" name="form[id]" value=Uuid::new_v4().to_string()/>
                                     <div class="field"><label for="ev-kind">"Type"</label>
                                         <select id="ev-kind" name="form[kind]">
-                                            {EVENT_KINDS.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                                            {EventKind::LIST.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
                                         </select></div>
                                     <div class="field"><label for="ev-title">"Intitulé"</label><input id="ev-title" name="form[title]" type="text"/></div>
                                     <div class="field"><label for="ev-date">"Date"</label><input id="ev-date" name="form[date]" type="date"/></div>
@@ -132,7 +132,7 @@ pub fn AgendaSection(id: Uuid) -> impl IntoView {
                                     <input type="hidden" name="id" value=id.to_string()/>
                                     <div class="field"><label for="ab-reason">"Motif"</label>
                                         <select id="ab-reason" name="form[reason]">
-                                            {ABSENCE_REASONS.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                                            {AbsenceReason::LIST.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
                                         </select></div>
                                     <div class="field"><label for="ab-start">"Début"</label><input id="ab-start" name="form[start_date]" type="date"/></div>
                                     <div class="field"><label for="ab-end">"Retour prévu (facultatif)"</label><input id="ab-end" name="form[end_date]" type="date"/></div>

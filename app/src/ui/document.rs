@@ -4,7 +4,7 @@
 use super::{error_view, ErrorNotice, Layout};
 #[cfg(feature = "hydrate")]
 use crate::document::MAX_BYTES;
-use crate::document::{expiring_documents, list_documents, DocumentView, ACCEPTED, KINDS};
+use crate::document::{expiring_documents, list_documents, DocumentKind, DocumentView, ACCEPTED};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -134,7 +134,7 @@ fn Upload(
                 <input type="hidden" name="id" value=id.to_string()/>
                 <div class="field"><label for="doc-kind">"Type de document"</label>
                     <select id="doc-kind" name="kind">
-                        {KINDS.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                        {DocumentKind::LIST.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
                     </select></div>
                 <div class="field"><label for="doc-title">"Titre"</label><input id="doc-title" name="title" type="text"/></div>
                 <div class="field"><label for="doc-end">"Fin de validité (facultatif)"</label><input id="doc-end" name="valid_until" type="date"/></div>

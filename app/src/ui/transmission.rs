@@ -156,7 +156,7 @@ pub fn QuickNote(
         };
         let input = TransmissionInput {
             id: note_id.get_untracked(),
-            category: c.code().to_string(),
+            category: c,
             body: body.get_untracked(),
             dar_donnees: donnees.get_untracked(),
             dar_actions: actions.get_untracked(),
@@ -357,7 +357,7 @@ fn Correction(
         let n = note.get_value();
         let input = TransmissionInput {
             id: n.id,
-            category: category.get_untracked().code().to_string(),
+            category: category.get_untracked(),
             body: body.get_untracked(),
             dar_donnees: n
                 .dar
@@ -428,7 +428,7 @@ fn Correction(
 #[component]
 pub fn TransmissionsSection(id: Uuid, usager: String) -> impl IntoView {
     let changed = RwSignal::new(0u32);
-    let category = RwSignal::new(String::new());
+    let category = RwSignal::new(None::<Category>);
     let author = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
@@ -467,10 +467,10 @@ pub fn TransmissionsSection(id: Uuid, usager: String) -> impl IntoView {
                                 <form class="filters" aria-label="Filtrer les transmissions" on:submit=|ev| ev.prevent_default()>
                                     <div class="field">
                                         <label for="f-cat">"Catégorie"</label>
-                                        <select id="f-cat" on:change=move |ev| category.set(event_target_value(&ev))>
-                                            <option value="" selected=move || category.get().is_empty()>"Toutes"</option>
+                                        <select id="f-cat" on:change=move |ev| category.set(Category::parse(&event_target_value(&ev)))>
+                                                                                    <option value="" selected=move || category.get().is_none()>"Toutes"</option>
                                             {t.categories.iter().copied().map(|c| view! {
-                                                <option value=c.code() selected=move || category.get() == c.code()>{c.label()}</option>
+                                                <option value=c.code() selected=move || category.get() == Some(c)>{c.label()}</option>
                                             }).collect_view()}
                                         </select>
                                     </div>

@@ -10,73 +10,51 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 use super::server::administrative as server;
 
-/// The role of a contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ContactRole {
-    Famille,
-    PersonneAPrevenir,
-    PersonneDeConfiance,
-}
-
-impl ContactRole {
-    pub const ALL: [ContactRole; 3] = [
-        ContactRole::Famille,
-        ContactRole::PersonneAPrevenir,
-        ContactRole::PersonneDeConfiance,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            ContactRole::Famille => "famille",
-            ContactRole::PersonneAPrevenir => "personne_a_prevenir",
-            ContactRole::PersonneDeConfiance => "personne_de_confiance",
-        }
-    }
-    pub fn parse(code: &str) -> Option<ContactRole> {
-        ContactRole::ALL.into_iter().find(|r| r.code() == code)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            ContactRole::Famille => "Famille",
-            ContactRole::PersonneAPrevenir => "Personne à prévenir",
-            ContactRole::PersonneDeConfiance => "Personne de confiance",
-        }
+crate::code_list! {
+    /// The role of a contact.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum ContactRole {
+        Famille = "famille" => "Famille",
+        PersonneAPrevenir = "personne_a_prevenir" => "Personne à prévenir",
+        PersonneDeConfiance = "personne_de_confiance" => "Personne de confiance",
     }
 }
 
-/// Kinds of legal protection.
-pub const PROTECTION_KINDS: [(&str, &str); 5] = [
-    ("tutelle", "Tutelle"),
-    ("curatelle", "Curatelle simple"),
-    ("curatelle_renforcee", "Curatelle renforcée"),
-    ("sauvegarde_justice", "Sauvegarde de justice"),
-    ("habilitation_familiale", "Habilitation familiale"),
-];
+crate::code_list! {
+    /// Kinds of legal protection.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ProtectionKind {
+        Tutelle = "tutelle" => "Tutelle",
+        Curatelle = "curatelle" => "Curatelle simple",
+        CuratelleRenforcee = "curatelle_renforcee" => "Curatelle renforcée",
+        SauvegardeJustice = "sauvegarde_justice" => "Sauvegarde de justice",
+        HabilitationFamiliale = "habilitation_familiale" => "Habilitation familiale",
+    }
+}
 
-/// How an accompaniment begins.
-pub const ENTRY_MODES: [(&str, &str); 4] = [
-    ("admission", "Admission"),
-    ("transfert", "Transfert"),
-    ("orientation_mdph", "Orientation CDAPH"),
-    ("accueil_temporaire", "Accueil temporaire"),
-];
+crate::code_list! {
+    /// How an accompaniment begins.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum EntryMode {
+        Admission = "admission" => "Admission",
+        Transfert = "transfert" => "Transfert",
+        OrientationMdph = "orientation_mdph" => "Orientation CDAPH",
+        AccueilTemporaire = "accueil_temporaire" => "Accueil temporaire",
+    }
+}
 
-/// How an accompaniment ends.
-pub const EXIT_MODES: [(&str, &str); 7] = [
-    ("fin_de_prise_en_charge", "Fin de prise en charge"),
-    ("transfert", "Transfert"),
-    ("reorientation", "Réorientation"),
-    ("hospitalisation_longue", "Hospitalisation de longue durée"),
-    ("deces", "Décès"),
-    ("demenagement", "Déménagement"),
-    ("autre", "Autre"),
-];
-
-pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> String {
-    table
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| l.to_string())
-        .unwrap_or_else(|| code.to_string())
+crate::code_list! {
+    /// How an accompaniment ends.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ExitMode {
+        FinDePriseEnCharge = "fin_de_prise_en_charge" => "Fin de prise en charge",
+        Transfert = "transfert" => "Transfert",
+        Reorientation = "reorientation" => "Réorientation",
+        HospitalisationLongue = "hospitalisation_longue" => "Hospitalisation de longue durée",
+        Deces = "deces" => "Décès",
+        Demenagement = "demenagement" => "Déménagement",
+        Autre = "autre" => "Autre",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

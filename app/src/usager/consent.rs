@@ -10,32 +10,15 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 use super::server::consent as server;
 
-/// What a consent or an opposition is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentScope {
-    /// Sharing with professionals outside the accompanying team.
-    HorsEquipe,
-    /// Sharing with the family members linked to the usager.
-    Famille,
-}
-
-impl ConsentScope {
-    pub const ALL: [ConsentScope; 2] = [ConsentScope::HorsEquipe, ConsentScope::Famille];
-    pub fn code(self) -> &'static str {
-        match self {
-            ConsentScope::HorsEquipe => "hors_equipe",
-            ConsentScope::Famille => "famille",
-        }
-    }
-    pub fn parse(code: &str) -> Option<ConsentScope> {
-        ConsentScope::ALL.into_iter().find(|s| s.code() == code)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            ConsentScope::HorsEquipe => "Partage avec des professionnels hors de l’équipe",
-            ConsentScope::Famille => "Partage avec la famille",
-        }
+crate::code_list! {
+    /// What a consent or an opposition is about.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ConsentScope {
+        /// Sharing with professionals outside the accompanying team.
+        HorsEquipe = "hors_equipe" => "Partage avec des professionnels hors de l’équipe",
+        /// Sharing with the family members linked to the usager.
+        Famille = "famille" => "Partage avec la famille",
     }
 }
 

@@ -8,49 +8,22 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The RNIV trust status of an identity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TrustStatus {
-    /// Provisoire: neither checked against a document nor retrieved from INSi.
-    Prov,
-    /// Récupérée from the national INSi service.
-    Recup,
-    /// Validée: checked against an identity document.
-    Vali,
-    /// Qualifiée: both. Only then may the matricule be shown or exported.
-    Qual,
+crate::code_list! {
+    /// The RNIV trust status of an identity.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum TrustStatus {
+        /// Provisoire: neither checked against a document nor retrieved from INSi.
+        Prov = "PROV" => "Identité provisoire",
+        /// Récupérée from the national INSi service.
+        Recup = "RECUP" => "Identité récupérée",
+        /// Validée: checked against an identity document.
+        Vali = "VALI" => "Identité validée",
+        /// Qualifiée: both. Only then may the matricule be shown or exported.
+        Qual = "QUAL" => "Identité qualifiée",
+    }
 }
 
 impl TrustStatus {
-    pub const ALL: [TrustStatus; 4] = [
-        TrustStatus::Prov,
-        TrustStatus::Recup,
-        TrustStatus::Vali,
-        TrustStatus::Qual,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            TrustStatus::Prov => "PROV",
-            TrustStatus::Recup => "RECUP",
-            TrustStatus::Vali => "VALI",
-            TrustStatus::Qual => "QUAL",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<TrustStatus> {
-        TrustStatus::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            TrustStatus::Prov => "Identité provisoire",
-            TrustStatus::Recup => "Identité récupérée",
-            TrustStatus::Vali => "Identité validée",
-            TrustStatus::Qual => "Identité qualifiée",
-        }
-    }
-
     /// What a strict-trait change demotes this status to: a qualified
     /// identity loses its retrieval (the traits no longer match INSi) but
     /// keeps the document check; the others stay where they are, except a
@@ -64,39 +37,14 @@ impl TrustStatus {
     }
 }
 
-/// Sex as the INS records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Sex {
-    F,
-    M,
-    /// Indéterminé.
-    I,
-}
-
-impl Sex {
-    pub fn code(self) -> &'static str {
-        match self {
-            Sex::F => "F",
-            Sex::M => "M",
-            Sex::I => "I",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Sex> {
-        match code {
-            "F" => Some(Sex::F),
-            "M" => Some(Sex::M),
-            "I" => Some(Sex::I),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Sex::F => "Féminin",
-            Sex::M => "Masculin",
-            Sex::I => "Indéterminé",
-        }
+crate::code_list! {
+    /// Sex as the INS records it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Sex {
+        F = "F" => "Féminin",
+        M = "M" => "Masculin",
+        /// Indéterminé.
+        I = "I" => "Indéterminé",
     }
 }
 

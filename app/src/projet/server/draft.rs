@@ -19,7 +19,7 @@ pub async fn create_projet(
 ) -> Result<Uuid, AppError> {
     let e = enter(id, Section::Projet, Action::Write).await?;
     let title = validate::required("title", "Titre", &title, 200)?;
-    if !KINDS.iter().any(|(c, _)| *c == kind) {
+    if ProjetKind::parse(&kind).is_none() {
         return Err(AppError::invalid("kind", "Type de projet inconnu."));
     }
     let starts_on = validate::optional_date("starts_on", "Date de début", &starts_on)?;
@@ -133,7 +133,7 @@ pub async fn save_header(
 ) -> Result<i32, AppError> {
     let e = enter(id, Section::Projet, Action::Write).await?;
     let title = validate::required("title", "Titre", &form.title, 200)?;
-    if !KINDS.iter().any(|(c, _)| *c == form.kind) {
+    if ProjetKind::parse(&form.kind).is_none() {
         return Err(AppError::invalid("kind", "Type de projet inconnu."));
     }
     let starts_on = validate::optional_date("starts_on", "Date de début", &form.starts_on)?;
@@ -337,12 +337,10 @@ pub async fn set_element_status(
     id: Uuid,
     projet: Uuid,
     element: Uuid,
-    status: String,
+    status: ElementStatus,
 ) -> Result<(), AppError> {
     let e = enter(id, Section::Projet, Action::Write).await?;
-    if !ELEMENT_STATUSES.iter().any(|(c, _)| *c == status) {
-        return Err(AppError::invalid("status", "Statut inconnu."));
-    }
+    let status = status.code();
     let mut tx = e.state.begin().await?;
     let h = lock_exclusive(&mut tx, id, projet).await?;
     if h.status == "TERMINE" {

@@ -103,16 +103,14 @@ pub async fn open_avenant(id: Uuid, projet: Uuid) -> Result<(), AppError> {
 pub async fn set_status(
     id: Uuid,
     projet: Uuid,
-    status: String,
+    next: Statut,
     reason: String,
 ) -> Result<(), AppError> {
     let e = enter(id, Section::Projet, Action::Write).await?;
-    let next =
-        Statut::from_code(&status).ok_or_else(|| AppError::invalid("status", "Statut inconnu."))?;
     let reason = validate::optional("reason", "Motif", &reason, 1000)?;
     let mut tx = e.state.begin().await?;
     let h = lock_exclusive(&mut tx, id, projet).await?;
-    let current = Statut::from_code(&h.status).unwrap_or(Statut::EnPreparation);
+    let current = Statut::parse(&h.status).unwrap_or(Statut::EnPreparation);
     if current == next {
         return e.access.commit(tx, Some(projet.to_string())).await;
     }

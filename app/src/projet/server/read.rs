@@ -32,7 +32,7 @@ pub async fn list_projets(id: Uuid) -> Result<ProjetList, AppError> {
             id: r.id,
             title: r.title,
             kind: r.kind,
-            status: Statut::from_code(&r.status).unwrap_or(Statut::EnPreparation),
+            status: Statut::parse(&r.status).unwrap_or(Statut::EnPreparation),
             editing: r.editing,
             period: match r.starts_on {
                 Some(s) => time::period(s, r.ends_on),
@@ -151,7 +151,7 @@ pub(super) async fn load(
             r.content.and_then(|c| serde_json::from_value(c).ok());
         let label = |code: &str| match &element {
             Some(_) => element_status_label(code).to_string(),
-            None => Statut::from_code(code)
+            None => Statut::parse(code)
                 .map(|s| s.label().to_string())
                 .unwrap_or_default(),
         };
@@ -241,7 +241,7 @@ pub(super) async fn load(
         usager_id: id,
         title: h.title,
         kind: h.kind,
-        status: Statut::from_code(&h.status).unwrap_or(Statut::EnPreparation),
+        status: Statut::parse(&h.status).unwrap_or(Statut::EnPreparation),
         editing: h.editing,
         version: h.version,
         starts_on: date_text(h.starts_on),

@@ -60,7 +60,7 @@ pub async fn add_bilan(id: Uuid, projet: Uuid, key: Uuid, form: BilanForm) -> Re
                 "Une évaluation porte sur un objectif de ce projet.",
             ));
         }
-        if !RESULTS.iter().any(|(c, _)| *c == ev.result) {
+        if EvaluationResult::parse(&ev.result).is_none() {
             return Err(AppError::invalid(
                 "evaluations",
                 "Évaluation inconnue : atteint, partiellement, non atteint ou abandonné.",
@@ -135,7 +135,7 @@ pub async fn add_accord(
     form: AccordForm,
 ) -> Result<(), AppError> {
     let e = enter(id, Section::Projet, Action::Write).await?;
-    if !PARTIES.iter().any(|(c, _)| *c == form.party) {
+    if Party::parse(&form.party).is_none() {
         return Err(AppError::invalid("party", "Partie inconnue."));
     }
     let signatory = validate::required("signatory", "Signataire", &form.signatory, 200)?;

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::projet::trame::{Block, TrameSection};
 use crate::projet::{
     kind_label, open_avenant, open_session, save_header, set_status, validate_projet, FieldValue,
-    HeaderForm, ProjetView, Statut, KINDS,
+    HeaderForm, ProjetKind, ProjetView, Statut,
 };
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
@@ -128,7 +128,7 @@ pub(super) fn Actions(
     let status_button = move |to: Statut, label: &'static str| {
         view! {
             <button type="button" class="button" on:click=move |_| {
-                run(Box::pin(async move { set_status(id, pid, to.code().into(), reason.get_untracked()).await }))
+                run(Box::pin(async move { set_status(id, pid, to, reason.get_untracked()).await }))
             }>{label}</button>
         }
     };
@@ -192,7 +192,7 @@ pub(super) fn HeaderEditor(p: ProjetView, reload: RwSignal<u32>, session: Uuid) 
                 <div class="field"><label for="pp-title">"Titre"</label><input id="pp-title" type="text" bind:value=title/></div>
                 <div class="field"><label for="pp-kind">"Type"</label>
                     <select id="pp-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                        {KINDS.iter().map(|(c, label)| view! { <option value=*c selected=*c == p.kind>{format!("{label} ({c})")}</option> }).collect_view()}
+                        {ProjetKind::LIST.iter().map(|(c, label)| view! { <option value=*c selected=*c == p.kind>{format!("{label} ({c})")}</option> }).collect_view()}
                     </select></div>
                 <div class="field"><label for="pp-start">"Début de mise en œuvre"</label><input id="pp-start" type="date" bind:value=starts_on/></div>
                 <div class="field"><label for="pp-end">"Fin prévue"</label><input id="pp-end" type="date" bind:value=ends_on/></div>

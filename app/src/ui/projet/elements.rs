@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::projet::falc::{hints, svg, PICTOGRAMS};
 use crate::projet::{
     origin_label, remove_element, save_element, set_element_status, Element, ElementContent,
-    ProjetView, Statut, ELEMENT_STATUSES, ORIGINS,
+    ElementStatus, Origin, ProjetView, Statut,
 };
 use crate::serafin::{DIRECT_SERVICES, NEEDS};
 use crate::ui::ErrorNotice;
@@ -97,10 +97,10 @@ pub(super) fn ElementsBlock(
                                 <p>
                                     <label for=format!("st-{eid}")>"Statut : "</label>
                                     <select id=format!("st-{eid}") disabled=!can_status on:change=move |ev| {
-                                        let status = event_target_value(&ev);
+                                        let Some(status) = ElementStatus::parse(&event_target_value(&ev)) else { return };
                                         spawn_local(async move { done(set_element_status(id, pid, eid, status).await) });
                                     }>
-                                        {ELEMENT_STATUSES.iter().map(|(c, l)| view! { <option value=*c selected=*c == s>{*l}</option> }).collect_view()}
+                                        {ElementStatus::LIST.iter().map(|(c, l)| view! { <option value=*c selected=*c == s>{*l}</option> }).collect_view()}
                                     </select>
                                 </p>
                             })}
@@ -326,7 +326,7 @@ pub(super) fn ElementForm(
         "attente" => view! {
             <div class="field"><label for=f_id("origin")>"Origine"</label>
                 <select id=f_id("origin") on:change=move |ev| a.set(event_target_value(&ev))>
-                    {ORIGINS.iter().map(|(c, l)| view! { <option value=*c selected=a.get_untracked() == *c>{*l}</option> }).collect_view()}
+                    {Origin::LIST.iter().map(|(c, l)| view! { <option value=*c selected=a.get_untracked() == *c>{*l}</option> }).collect_view()}
                 </select></div>
             {text_field("text", "Les mots de la personne (ou de qui l’exprime), tels qu’ils sont dits", b, 3)}
             {line_field("said_by", "Exprimée par (si ce n’est pas la personne)", c, "text")}

@@ -6,7 +6,7 @@
 
 use super::{error_view, ErrorNotice, Layout};
 use crate::error::AppError;
-use crate::projet::{create_projet, get_projet, kind_label, list_projets, KINDS};
+use crate::projet::{create_projet, get_projet, kind_label, list_projets, ProjetKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -98,7 +98,7 @@ pub fn ProjetsSection(id: Uuid) -> impl IntoView {
                                         <input id="pp-new-title" type="text" bind:value=title required/></div>
                                     <div class="field"><label for="pp-new-kind">"Type"</label>
                                         <select id="pp-new-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                                            {KINDS.iter().map(|(c, label)| view! {
+                                            {ProjetKind::LIST.iter().map(|(c, label)| view! {
                                                 <option value=*c selected=*c == "PPA">{format!("{label} ({c})")}</option>
                                             }).collect_view()}
                                         </select></div>

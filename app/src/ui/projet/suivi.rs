@@ -2,8 +2,8 @@
 
 use crate::error::AppError;
 use crate::projet::{
-    add_accord, add_bilan, AccordForm, BilanForm, ElementContent, EvaluationForm, ProjetView,
-    Statut, PARTIES, RESULTS,
+    add_accord, add_bilan, AccordForm, BilanForm, ElementContent, EvaluationForm, EvaluationResult,
+    Party, ProjetView, Statut,
 };
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
@@ -123,7 +123,7 @@ pub(super) fn SuiviBlock(p: ProjetView, reload: RwSignal<u32>) -> impl IntoView 
                             <label for=format!("ev-{oid}")>"Évaluation"</label>
                             <select id=format!("ev-{oid}") on:change=move |ev| result.set(event_target_value(&ev))>
                                 <option value="">"— non évalué —"</option>
-                                {RESULTS.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                                {EvaluationResult::LIST.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
                             </select>
                             <label for=format!("evc-{oid}")>"Commentaire"</label>
                             <input id=format!("evc-{oid}") type="text" bind:value=comment/>
@@ -150,7 +150,7 @@ pub(super) fn SuiviBlock(p: ProjetView, reload: RwSignal<u32>) -> impl IntoView 
                 <form class="form-grid" on:submit=accord>
                     <div class="field"><label for="ac-party">"Qui donne son accord"</label>
                         <select id="ac-party" on:change=move |ev| party.set(event_target_value(&ev))>
-                            {PARTIES.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                            {Party::LIST.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
                         </select></div>
                     <div class="field"><label for="ac-who">"Nom du signataire"</label><input id="ac-who" type="text" bind:value=signatory/></div>
                     <div class="field"><label for="ac-date">"Date de l’accord"</label><input id="ac-date" type="date" bind:value=signed_on/></div>

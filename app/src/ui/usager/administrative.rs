@@ -4,7 +4,7 @@
 use crate::ui::{error_view, ErrorNotice};
 use crate::usager::administrative::{
     get_administrative, place_code, AddContact, AddProfessional, AddProtection, Admit, ContactRole,
-    EndAccompaniment, SetReferent, ENTRY_MODES, EXIT_MODES, PROTECTION_KINDS,
+    EndAccompaniment, EntryMode, ExitMode, ProtectionKind, SetReferent,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -110,7 +110,7 @@ pub fn AdministrativeSection(id: Uuid) -> impl IntoView {
                                                         <input id=format!("fin-{aid}") type="date" name="end_date"/></div>
                                                     <div class="field"><label for=format!("mode-{aid}")>"Mode de sortie"</label>
                                                         <select id=format!("mode-{aid}") name="exit_mode">
-                                                            {EXIT_MODES.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                                                            {ExitMode::LIST.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
                                                         </select></div>
                                                     <div class="field"><label for=format!("vers-{aid}")>"Transfert vers (facultatif)"</label>
                                                         <select id=format!("vers-{aid}") name="transfer_to">
@@ -148,7 +148,7 @@ pub fn AdministrativeSection(id: Uuid) -> impl IntoView {
                                     <input type="hidden" name="id" value=id.to_string()/>
                                     <div class="field"><label for="pm-kind">"Mesure"</label>
                                         <select id="pm-kind" name="form[kind]">
-                                            {PROTECTION_KINDS.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                                            {ProtectionKind::LIST.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
                                         </select></div>
                                     <div class="field"><label for="pm-mand">"Mandataire"</label><input id="pm-mand" name="form[mandataire]" type="text"/></div>
                                     <div class="field"><label for="pm-tel">"Téléphone du mandataire"</label><input id="pm-tel" name="form[phone]" type="tel"/></div>
@@ -190,7 +190,7 @@ pub fn AdministrativeSection(id: Uuid) -> impl IntoView {
                                     <div class="field"><label for="ad-date">"Date d’entrée"</label><input id="ad-date" name="start_date" type="date"/></div>
                                     <div class="field"><label for="ad-mode">"Mode d’entrée"</label>
                                         <select id="ad-mode" name="entry_mode">
-                                            {ENTRY_MODES.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                                            {EntryMode::LIST.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
                                         </select></div>
                                     <button type="submit" class="button button-primary">"Admettre"</button>
                                 </ActionForm>

@@ -51,7 +51,7 @@ pub async fn get_administrative(id: Uuid) -> Result<AdministrativeFile, AppError
     .map_err(db_error)?
     .into_iter()
     .map(|r| ProtectionView {
-        kind: label_of(&PROTECTION_KINDS, &r.kind),
+        kind: ProtectionKind::label_of(&r.kind),
         mandataire: r.mandataire,
         phone: r.mandataire_phone,
         period: period(r.start_date, r.end_date),
@@ -239,8 +239,8 @@ pub(crate) async fn accompaniments(
         etablissement: a.etablissement,
         unit: a.unit,
         period: period(a.start_date, a.end_date),
-        entry_mode: label_of(&ENTRY_MODES, &a.entry_mode),
-        exit_mode: a.exit_mode.map(|m| label_of(&EXIT_MODES, &m)),
+        entry_mode: EntryMode::label_of(&a.entry_mode),
+        exit_mode: a.exit_mode.map(|m| ExitMode::label_of(&m)),
         current: a.start_date <= today && a.end_date.is_none_or(|d| d >= today),
     })
     .collect())
@@ -321,7 +321,7 @@ pub async fn add_contact(id: Uuid, form: ContactForm) -> Result<(), AppError> {
 
 pub async fn add_protection(id: Uuid, form: ProtectionForm) -> Result<(), AppError> {
     let e = enter(id, Section::Identite, Action::Write).await?;
-    if !PROTECTION_KINDS.iter().any(|(c, _)| *c == form.kind) {
+    if ProtectionKind::parse(&form.kind).is_none() {
         return Err(AppError::invalid(
             "kind",
             "Choisissez la mesure de protection.",
@@ -380,7 +380,7 @@ pub async fn admit(
 ) -> Result<Uuid, AppError> {
     let e = enter(id, Section::Identite, Action::Write).await?;
     let start = validate::date("start_date", "Date d’entrée", &start_date)?;
-    if !ENTRY_MODES.iter().any(|(c, _)| *c == entry_mode) {
+    if EntryMode::parse(&entry_mode).is_none() {
         return Err(AppError::invalid(
             "entry_mode",
             "Choisissez le mode d’entrée.",
@@ -446,7 +446,7 @@ pub async fn end_accompaniment(
 ) -> Result<(), AppError> {
     let e = enter(id, Section::Identite, Action::Write).await?;
     let end = validate::date("end_date", "Date de fin", &end_date)?;
-    if !EXIT_MODES.iter().any(|(c, _)| *c == exit_mode) {
+    if ExitMode::parse(&exit_mode).is_none() {
         return Err(AppError::invalid(
             "exit_mode",
             "Choisissez le mode de sortie.",

@@ -54,6 +54,16 @@ pub fn use_session() -> SessionContext {
     expect_context::<SessionContext>()
 }
 
+/// The signed-in account, once known (read without tracking).
+pub fn signed_in_account() -> Option<uuid::Uuid> {
+    use_session()
+        .user
+        .get_untracked()
+        .and_then(|r| r.ok())
+        .flatten()
+        .map(|u| u.account_id)
+}
+
 /// In the browser: registers the service worker. (The page is marked
 /// interactive by the entry point, once hydration has finished.)
 pub fn on_hydrated() {

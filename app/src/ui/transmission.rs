@@ -2,7 +2,7 @@
 //! usagers"), the timeline of one person with its filters, the history and
 //! correction of a note, and the cahier de liaison of the day.
 
-use super::outbox::{self, Pending};
+use super::outbox::{self, Pending, Write};
 use super::{error_view, use_session, ErrorNotice, Layout};
 use crate::error::AppError;
 use crate::transmission::{
@@ -14,16 +14,6 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
-
-/// The signed-in account, once known.
-fn account_id() -> Option<Uuid> {
-    use_session()
-        .user
-        .get()
-        .and_then(|r| r.ok())
-        .flatten()
-        .map(|u| u.account_id)
-}
 
 /// Whether the signed-in person writes care notes (Soins in the matrix),
 /// for entries drawn in the browser only (a server-rendered one is told).
@@ -96,12 +86,12 @@ pub fn QuickNote(
             async move {
                 let kept = match account {
                     Some(account_id) => Some(
-                        outbox::put(Pending {
+                        outbox::put(Pending::new(
                             account_id,
                             usager_id,
                             usager,
-                            input: input.clone(),
-                        })
+                            Write::Transmission(input.clone()),
+                        ))
                         .await,
                     ),
                     None => None,
@@ -114,7 +104,7 @@ pub fn QuickNote(
         if let Some((id, kept, result)) = send.value().get() {
             match result {
                 Ok(_) => {
-                    outbox::remove(id);
+                    outbox::remove(&id.to_string());
                     body.set(String::new());
                     donnees.set(String::new());
                     actions.set(String::new());
@@ -139,7 +129,7 @@ pub fn QuickNote(
                     outcome.set(kept.map(Outcome::Kept));
                 }
                 Err(e) => {
-                    outbox::remove(id);
+                    outbox::remove(&id.to_string());
                     outcome.set(Some(Outcome::Refused(e)));
                 }
             }
@@ -164,7 +154,7 @@ pub fn QuickNote(
             important: important.get_untracked(),
             shared_family: shared.get_untracked(),
         };
-        send.dispatch_local((account_id(), input));
+        send.dispatch_local((super::signed_in_account(), input));
     };
     let count = move || body.with(|b| b.chars().count());
     let pfx = StoredValue::new(prefix);

@@ -3,46 +3,10 @@
 use crate::error::AppError;
 use crate::projet::trame::TrameField;
 use crate::projet::{get_projet, save_field, FieldValue};
+use crate::ui::outbox::{self, Pending, Write};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
-
-/// A draft kept on the tablet until the server has it.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-pub(super) struct Draft {
-    value: String,
-    version: i32,
-}
-
-pub(super) fn draft_key(projet: Uuid, key: &str) -> String {
-    format!("parcours.projet.{projet}.{key}")
-}
-
-pub(super) fn draft_get(_k: &str) -> Option<Draft> {
-    #[cfg(feature = "hydrate")]
-    {
-        use gloo_storage::Storage as _;
-        gloo_storage::LocalStorage::get(_k).ok()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    None
-}
-
-pub(super) fn draft_set(_k: &str, _d: &Draft) {
-    #[cfg(feature = "hydrate")]
-    {
-        use gloo_storage::Storage as _;
-        let _ = gloo_storage::LocalStorage::set(_k, _d);
-    }
-}
-
-pub(super) fn draft_clear(_k: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use gloo_storage::Storage as _;
-        gloo_storage::LocalStorage::delete(_k);
-    }
-}
 
 /// A template field: saved a moment after typing stops, kept on the tablet
 /// until the server has it; another writer's save in between is shown as a
@@ -72,16 +36,48 @@ pub(super) fn FieldEditor(
         .into_any();
     }
     let key = field.key.clone();
-    let storage = draft_key(projet, &key);
+    // Kept in the app's outbox (sealed for the signed-in account) until the
+    // server has it; this editor sends it again, never the background.
+    let account = crate::ui::signed_in_account();
+    let kept = Write::ProjetField {
+        projet,
+        session,
+        field: key.clone(),
+        version: 0,
+        value: String::new(),
+    }
+    .key();
     let text = RwSignal::new(value.value.clone());
     let version = RwSignal::new(value.version);
     let state = RwSignal::new(value.updated.clone());
     let theirs = RwSignal::new(None::<(String, i32)>);
     let timer = StoredValue::new(None::<TimeoutHandle>);
-    let save = {
-        let (key, storage) = (key.clone(), storage.clone());
+    let keep = {
+        let key = key.clone();
         move || {
-            let (key, storage) = (key.clone(), storage.clone());
+            let Some(account_id) = account else { return };
+            let p = Pending::new(
+                account_id,
+                id,
+                String::new(),
+                Write::ProjetField {
+                    projet,
+                    session,
+                    field: key.clone(),
+                    version: version.get_untracked(),
+                    value: text.get_untracked(),
+                },
+            );
+            spawn_local(async move {
+                outbox::put(p).await;
+            });
+        }
+    };
+    let keep = StoredValue::new(keep);
+    let save = {
+        let (key, kept) = (key.clone(), kept.clone());
+        move || {
+            let (key, kept) = (key.clone(), kept.clone());
             let value = text.get_untracked();
             let base = version.get_untracked();
             state.set("Enregistrement…".into());
@@ -89,8 +85,9 @@ pub(super) fn FieldEditor(
                 match save_field(id, projet, session, key.clone(), base, value.clone()).await {
                     Ok(v) => {
                         version.set(v);
-                        if draft_get(&storage).is_some_and(|d| d.value == value) {
-                            draft_clear(&storage);
+                        // Typing went on meanwhile: that newer text stays kept.
+                        if text.get_untracked() == value {
+                            outbox::remove(&kept);
                         }
                         state.set("Enregistré".into());
                     }
@@ -112,53 +109,54 @@ pub(super) fn FieldEditor(
         }
     };
     let save = StoredValue::new(save);
-    let schedule = {
-        let storage = storage.clone();
-        move || {
-            draft_set(
-                &storage,
-                &Draft {
-                    value: text.get_untracked(),
-                    version: version.get_untracked(),
-                },
-            );
-            state.set("Modifications non enregistrées…".into());
-            if let Some(h) = timer.get_value() {
-                h.clear();
-            }
-            let h = set_timeout_with_handle(
-                move || save.with_value(|s| s()),
-                std::time::Duration::from_millis(1200),
-            )
-            .ok();
-            timer.set_value(h);
+    let schedule = move || {
+        keep.with_value(|k| k());
+        state.set("Modifications non enregistrées…".into());
+        if let Some(h) = timer.get_value() {
+            h.clear();
         }
+        let h = set_timeout_with_handle(
+            move || save.with_value(|s| s()),
+            std::time::Duration::from_millis(1200),
+        )
+        .ok();
+        timer.set_value(h);
     };
-    // A draft left on this tablet (dropped connection, closed page) comes back.
+    // A text left on this tablet (dropped connection, closed page) comes back.
     {
-        let restored = storage.clone();
+        let restored = kept.clone();
         Effect::new(move |_| {
-            let storage = &restored;
-            if let Some(d) = draft_get(storage) {
-                if d.value != text.get_untracked() {
-                    text.set(d.value);
-                    version.set(d.version);
+            let Some(account_id) = account else { return };
+            let kept = restored.clone();
+            spawn_local(async move {
+                let found = match outbox::get(account_id, &kept).await {
+                    Some(Pending {
+                        write: Write::ProjetField { value, version, .. },
+                        ..
+                    }) => Some((value, version)),
+                    _ => outbox::legacy_draft(&kept),
+                };
+                let Some((value, from)) = found else { return };
+                if value != text.get_untracked() {
+                    text.set(value);
+                    version.set(from);
                     state.set("Brouillon retrouvé sur cette tablette : envoi…".into());
+                    keep.with_value(|k| k());
                     save.with_value(|s| s());
                 } else {
-                    draft_clear(storage);
+                    outbox::remove(&kept);
                 }
-            }
+            });
         });
-        let storage = storage.clone();
+        let kept = kept.clone();
         let online = window_event_listener(leptos::ev::online, move |_| {
-            if draft_get(&storage).is_some() {
+            if account.is_some_and(|a| outbox::holds(a, &kept)) {
                 save.with_value(|s| s());
             }
         });
         on_cleanup(move || online.remove());
     }
-    let forget = storage.clone();
+    let forget = kept.clone();
     view! {
         <div class="field pp-field" data-champ=key.clone()>
             <label for=dom_id.clone()>{label}</label>
@@ -174,6 +172,7 @@ pub(super) fn FieldEditor(
                     <button type="button" class="button" on:click=move |_| {
                         version.set(current_version);
                         theirs.set(None);
+                        keep.with_value(|k| k());
                         save.with_value(|s| s());
                     }>"Garder mon texte (remplace le sien)"</button>
                     <button type="button" class="button" on:click={
@@ -182,7 +181,7 @@ pub(super) fn FieldEditor(
                         move |_| {
                             text.set(current.clone());
                             version.set(current_version);
-                            draft_clear(&forget);
+                            outbox::remove(&forget);
                             theirs.set(None);
                             state.set("Sa version est reprise.".into());
                         }

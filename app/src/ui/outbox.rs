@@ -97,6 +97,7 @@ impl Write {
         }
     }
 
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn kind(&self) -> &'static str {
         match self {
             Write::Transmission(_) => "transmission",

@@ -18,7 +18,7 @@ LEFT JOIN unit un ON un.id = p.unit_id
 WHERE p.account_id = :'acct' AND u.organisation_id = :'org'
 GROUP BY u.id
 ORDER BY u.used_last_name, u.used_first_name;
-\echo '### cahier de liaison, today (transmission::server::cahier)'
+\echo '### cahier de liaison, today (transmission::server::get_cahier)'
 EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON)
 SELECT t.id, (SELECT COALESCE(un.name, e.name) FROM current_perimeter p
               JOIN etablissement e ON e.id = p.etablissement_id
@@ -45,7 +45,7 @@ WHERE e.organisation_id = :'org' AND e.starts_at >= date_trunc('week', now())
         EXISTS (SELECT 1 FROM current_perimeter p WHERE p.account_id = :'acct' AND p.usager_id = e.usager_id)
       END
 ORDER BY e.starts_at;
-\echo '### documents to renew (document::server::expiring)'
+\echo '### documents to renew (document::server::expiring_documents)'
 EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON)
 SELECT d.id
 FROM document d JOIN usager u ON u.id = d.usager_id JOIN account a ON a.id = d.uploaded_by
@@ -56,6 +56,6 @@ WHERE d.organisation_id = :'org' AND d.valid_until IS NOT NULL
                   AND n.uploaded_at > d.uploaded_at
                   AND (n.valid_until IS NULL OR n.valid_until > d.valid_until))
 ORDER BY d.valid_until, u.used_last_name;
-\echo '### projet deadlines, perimeter part (projet::server::echeances)'
+\echo '### projet deadlines, perimeter part (projet::server::get_echeances)'
 EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON)
 SELECT DISTINCT usager_id, etablissement_id, unit_id, start_date FROM current_perimeter WHERE account_id = :'acct';

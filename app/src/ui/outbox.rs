@@ -69,7 +69,7 @@ impl Write {
     pub fn key(&self) -> String {
         match self {
             Write::Transmission(input) => input.id.to_string(),
-            Write::ProjetField { projet, field, .. } => format!("projet/{projet}/{field}"),
+            Write::ProjetField { projet, field, .. } => projet_field_key(*projet, field),
         }
     }
 
@@ -104,6 +104,11 @@ impl Write {
             Write::ProjetField { .. } => "projet_field",
         }
     }
+}
+
+/// The key a projet field's text is kept under.
+pub fn projet_field_key(projet: Uuid, field: &str) -> String {
+    format!("projet/{projet}/{field}")
 }
 
 impl Pending {
@@ -440,16 +445,10 @@ pub fn holds(account_id: Uuid, key: &str) -> bool {
 /// it up and sends it itself).
 pub async fn get(account_id: Uuid, key: &str) -> Option<Pending> {
     #[cfg(feature = "hydrate")]
-    {
-        if let Some(p) = browser::of(account_id)
-            .await
-            .into_iter()
-            .find(|p| p.key == key)
-        {
-            return Some(p);
-        }
-        return None;
-    }
+    return browser::of(account_id)
+        .await
+        .into_iter()
+        .find(|p| p.key == key);
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (account_id, key);

@@ -39,14 +39,7 @@ pub(super) fn FieldEditor(
     // Kept in the app's outbox (sealed for the signed-in account) until the
     // server has it; this editor sends it again, never the background.
     let account = crate::ui::signed_in_account();
-    let kept = Write::ProjetField {
-        projet,
-        session,
-        field: key.clone(),
-        version: 0,
-        value: String::new(),
-    }
-    .key();
+    let kept = outbox::projet_field_key(projet, &key);
     let text = RwSignal::new(value.value.clone());
     let version = RwSignal::new(value.version);
     let state = RwSignal::new(value.updated.clone());

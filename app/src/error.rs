@@ -125,7 +125,7 @@ impl AppError {
                 format!("Le contenu envoyé est trop volumineux ({max} au plus) : il n’a pas été enregistré.")
             }
             AppError::Unavailable => {
-                "Le service est momentanément indisponible. Réessayez dans un instant.".to_string()
+                "Base de données injoignable, réessayez dans un instant.".to_string()
             }
             AppError::Internal { request_id } => format!(
                 "Une erreur inattendue s’est produite. Si elle se répète, \

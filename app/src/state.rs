@@ -5,6 +5,8 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use sqlx::PgPool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Sign-in throttling (see `auth::server::throttle`). Within
 /// `window_minutes`:
@@ -65,11 +67,30 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state provided by the server; its absence is a wiring bug.
+    /// The state provided by the server; its absence is a wiring bug. Once
+    /// the database was found unreachable while serving this request, the
+    /// request's other server functions answer `Unavailable` at once.
     pub fn get() -> Result<AppState, AppError> {
+        if use_context::<Unreachable>().is_some_and(|u| u.0.load(Ordering::Relaxed)) {
+            return Err(AppError::Unavailable);
+        }
         use_context::<AppState>()
             .ok_or_else(|| internal(anyhow::anyhow!("AppState not provided as context")))
     }
+}
+
+/// Provided fresh to every request: set when the database did not answer.
+/// A page rendered on the server calls several server functions one after
+/// the other; without it each would wait for a connection in turn.
+#[derive(Clone, Default)]
+pub struct Unreachable(Arc<AtomicBool>);
+
+/// The database did not answer: remembered for the rest of the request.
+pub fn unreachable() -> AppError {
+    if let Some(u) = use_context::<Unreachable>() {
+        u.0.store(true, Ordering::Relaxed);
+    }
+    AppError::Unavailable
 }
 
 /// The id of the request being served (set by the server's request-id layer).
@@ -94,13 +115,13 @@ pub fn internal(err: anyhow::Error) -> AppError {
 
 /// Like `internal`, but a database that cannot be reached is `Unavailable`.
 pub fn db_error(err: anyhow::Error) -> AppError {
-    let unreachable = matches!(
+    let lost = matches!(
         err.downcast_ref::<sqlx::Error>(),
         Some(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
     );
-    if unreachable {
+    if lost {
         tracing::warn!(request_id = %request_id(), error = ?err, "database unreachable");
-        AppError::Unavailable
+        unreachable()
     } else {
         internal(err)
     }

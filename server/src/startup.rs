@@ -18,6 +18,8 @@ use sqlx::PgPool;
 use std::str::FromStr as _;
 use std::time::Duration;
 use tower::ServiceBuilder;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::PropagateRequestIdLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -48,23 +50,40 @@ pub fn init_tracing(format: LogFormat) {
     };
 }
 
+/// How long a request waits for a connection before answering
+/// `Unavailable` (503). While PostgreSQL is down every connection attempt is
+/// refused and sqlx retries until this delay: it is the time a tablet waits
+/// to be told "base de données injoignable". A server saturated for longer
+/// than this sheds its load with the same answer instead of queueing.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The pool every request uses: 20 connections; a connection is not pinged
+/// before each use (a dead one fails its query, is dropped, and the request
+/// answers `Unavailable`: one round trip fewer per request).
+pub fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(20)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .test_before_acquire(false)
+}
+
+/// The connection settings of `url`: short transactional queries, so
+/// PostgreSQL's JIT is off (it compiles the larger ones for longer than they
+/// run: the unit agenda at 10 000 usagers takes 440 ms with it, 57 ms
+/// without; scripts/perimeter-plans).
+pub fn connect_options(url: &str) -> Result<PgConnectOptions> {
+    Ok(PgConnectOptions::from_str(url)
+        .context("DATABASE_URL n’est pas une adresse PostgreSQL valide")?
+        .options([("jit", "off")]))
+}
+
 /// Connects to PostgreSQL, retrying while it is unreachable for up to
 /// `timeout_secs`, then gives up with a clear message.
 pub async fn connect(url: &str, timeout_secs: u64) -> Result<PgPool> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout_secs);
     let mut wait = Duration::from_millis(250);
     loop {
-        // Short transactional queries: PostgreSQL's JIT compiles the larger
-        // ones for longer than they run (the unit agenda at 10 000 usagers:
-        // 440 ms with it, 57 ms without; scripts/perimeter-plans).
-        let options = PgConnectOptions::from_str(url)
-            .context("DATABASE_URL n’est pas une adresse PostgreSQL valide")?
-            .options([("jit", "off")]);
-        let attempt = PgPoolOptions::new()
-            .max_connections(20)
-            .acquire_timeout(Duration::from_secs(timeout_secs.clamp(1, 5)))
-            .connect_with(options)
-            .await;
+        let attempt = pool_options().connect_with(connect_options(url)?).await;
         match attempt {
             Ok(pool) => return Ok(pool),
             Err(e) if tokio::time::Instant::now() + wait < deadline => {
@@ -164,7 +183,10 @@ pub fn router(
 
     let context = {
         let app_state = app_state.clone();
-        move || provide_context(app_state.clone())
+        move || {
+            provide_context(app_state.clone());
+            provide_context(app::state::Unreachable::default());
+        }
     };
     let sw = service_worker::ServiceWorker::from_site(&leptos_options);
     let pkg_dir = format!(
@@ -238,8 +260,22 @@ pub fn router(
                         .on_request(())
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
-                .layer(PropagateRequestIdLayer::new(request_id)),
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(compression()),
         )
+}
+
+/// Pages and server-function answers are compressed (brotli at the level
+/// NGINX uses on the fly, else gzip) for the browsers that accept it. The
+/// hashed assets are already stored compressed (their `Content-Encoding`
+/// is kept), images and PDF files are left as they are. Pages hold no
+/// secret that an attacker could guess byte by byte (no CSRF token: the
+/// guards check the origin), so compression does not open BREACH.
+fn compression() -> CompressionLayer<impl Predicate + Clone> {
+    CompressionLayer::new()
+        .no_deflate()
+        .no_zstd()
+        .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/pdf")))
 }
 
 /// Gives every server-function error response the HTTP status of its
@@ -304,12 +340,15 @@ fn with_security_headers(router: Router, secure_cookies: bool) -> Router {
 
 async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
     let check = tokio::time::timeout(
-        Duration::from_secs(2),
+        ACQUIRE_TIMEOUT,
         sqlx::query_scalar!("SELECT 1 AS \"one!\"").fetch_one(&app.pool),
     )
     .await;
     match check {
-        Ok(Ok(_)) => (StatusCode::OK, "ready"),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable"),
+        Ok(Ok(_)) => (StatusCode::OK, "prêt"),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "base de données injoignable, réessayez",
+        ),
     }
 }

@@ -158,6 +158,21 @@ async fn throttle(state: &AppState, login: &str, source: &str) -> Result<(), App
     Ok(())
 }
 
+/// A session that cannot be read or written: the sessions live in
+/// PostgreSQL, so a store that does not answer is the database being
+/// unreachable (`Unavailable`, 503), anything else a bug.
+fn session_error(e: tower_sessions::session::Error, what: &'static str) -> AppError {
+    use tower_sessions::session::Error;
+    use tower_sessions::session_store::Error as Store;
+    match e {
+        Error::Store(Store::Backend(detail)) => {
+            tracing::warn!(request_id = %crate::state::request_id(), %detail, what, "session store unreachable");
+            crate::state::unreachable()
+        }
+        other => crate::state::internal(anyhow::Error::new(other).context(what)),
+    }
+}
+
 async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>()
         .await
@@ -235,8 +250,7 @@ pub(crate) async fn login(login: String, password: String) -> Result<CurrentUser
     session
         .cycle_id()
         .await
-        .context("cycling session id")
-        .map_err(crate::state::internal)?;
+        .map_err(|e| session_error(e, "cycling session id"))?;
     session
         .insert(
             SESSION_KEY,
@@ -246,8 +260,7 @@ pub(crate) async fn login(login: String, password: String) -> Result<CurrentUser
             },
         )
         .await
-        .context("storing the principal in the session")
-        .map_err(crate::state::internal)?;
+        .map_err(|e| session_error(e, "storing the principal in the session"))?;
     tracing::info!(%account_id, "signed in");
 
     load_current_user(&state, account_id)
@@ -260,8 +273,7 @@ pub(crate) async fn logout() -> Result<(), AppError> {
     session
         .flush()
         .await
-        .context("flushing session")
-        .map_err(crate::state::internal)?;
+        .map_err(|e| session_error(e, "flushing session"))?;
     leptos_axum::redirect("/connexion");
     Ok(())
 }
@@ -307,8 +319,7 @@ pub async fn require_principal() -> Result<Principal, AppError> {
     let stored: Option<SessionPrincipal> = session
         .get(SESSION_KEY)
         .await
-        .context("reading the session")
-        .map_err(crate::state::internal)?;
+        .map_err(|e| session_error(e, "reading the session"))?;
     let Some(stored) = stored else {
         return Err(AppError::Unauthenticated);
     };

@@ -181,6 +181,14 @@ fn lock_when_idle(minutes: u32) {
 /// An error shown to the user, in French, announced to screen readers.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    // A page rendered on the server while the database is down says so in
+    // its status too (503), as the server functions do.
+    #[cfg(feature = "ssr")]
+    if error == AppError::Unavailable {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+        }
+    }
     view! {
         <div class="notice notice-error" role="alert">
             <p>{error.message_fr()}</p>

@@ -14,4 +14,5 @@ mod platform;
 mod projet;
 mod record;
 mod rights;
+mod unavailable;
 mod usagers;

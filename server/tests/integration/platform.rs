@@ -475,3 +475,29 @@ async fn dates_out_of_range_are_refused_in_french_and_the_week_comes_after_the_r
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_and_server_functions_are_compressed_and_still_never_stored(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let page = app
+        .client
+        .get(app.url("/connexion"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["content-encoding"], "br");
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let answer = app
+        .client
+        .post(app.url("/api/mes_usagers"))
+        .header("accept-encoding", "gzip")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    // Refused (not signed in), and compressed only above 32 bytes.
+    assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.headers()["cache-control"], "no-store");
+}

@@ -87,6 +87,14 @@ async fn write(
     app.call("transmission", &pairs).await
 }
 
+async fn notes_with_id(pool: &PgPool, id: Uuid) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM transmission WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn a_database_that_goes_away_gives_503_fast_writes_nothing_half_and_comes_back(pool: PgPool) {
     let target = {
@@ -153,16 +161,12 @@ async fn a_database_that_goes_away_gives_503_fast_writes_nothing_half_and_comes_
     println!("/readyz answered 503 in {:?}", started.elapsed());
 
     // Nothing of the refused write reached the database.
-    let written: i64 = sqlx::query_scalar("SELECT count(*) FROM transmission WHERE id = $1")
-        .bind(key)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let written = notes_with_id(&pool, key).await;
     assert_eq!(written, 0);
 
     // PostgreSQL is back: the same server answers again without a restart,
-    // the session is still there, and the tablet's resend writes the note
-    // once, with its one audit event.
+    // the session is still there, and the tablet's resend (sent twice)
+    // writes the note once, traced.
     relay.restore().await;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -177,17 +181,12 @@ async fn a_database_that_goes_away_gives_503_fast_writes_nothing_half_and_comes_
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, _) = write(&app, &note(key, lucas)).await;
     assert_eq!(status, StatusCode::OK);
-    let written: i64 = sqlx::query_scalar("SELECT count(*) FROM transmission WHERE id = $1")
-        .bind(key)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let written = notes_with_id(&pool, key).await;
     assert_eq!(written, 1);
     let events_after: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_event")
         .fetch_one(&pool)
         .await
         .unwrap();
-    // The note's write and the replay's (a replay is traced too).
     assert!(
         events_after > events_before,
         "{events_before} {events_after}"

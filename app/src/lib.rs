@@ -12,6 +12,7 @@ pub mod document;
 pub mod error;
 pub mod organisation;
 pub mod projet;
+pub mod record;
 pub mod serafin;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -168,7 +169,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=ui::Home ssr=SsrMode::Async/>
                 <Route path=path!("/connexion") view=ui::auth::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/usagers") view=ui::usager::UsagersPage ssr=SsrMode::Async/>
-                <Route path=path!("/usagers/:id") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/usagers/:id/:section?") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/usagers/:id/projets/:projet") view={Lazy::<ProjetRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cahier") view={Lazy::<CahierRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/agenda") view={Lazy::<AgendaRoute>::new()} ssr=SsrMode::Async/>

@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use sqlx::PgPool;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Sign-in throttling (see `auth::server::throttle`). Within
@@ -64,18 +64,54 @@ impl Default for AuthConfig {
 pub struct AppState {
     pub pool: PgPool,
     pub config: AuthConfig,
+    pub health: DbHealth,
 }
 
 impl AppState {
     /// The state provided by the server; its absence is a wiring bug. Once
-    /// the database was found unreachable while serving this request, the
-    /// request's other server functions answer `Unavailable` at once.
+    /// the database was found unreachable, while serving this request or
+    /// by any request in the last `DbHealth::PAUSE`, the answer is
+    /// `Unavailable` at once instead of another wait for a connection.
     pub fn get() -> Result<AppState, AppError> {
         if use_context::<Unreachable>().is_some_and(|u| u.0.load(Ordering::Relaxed)) {
             return Err(AppError::Unavailable);
         }
-        use_context::<AppState>()
-            .ok_or_else(|| internal(anyhow::anyhow!("AppState not provided as context")))
+        let state = use_context::<AppState>()
+            .ok_or_else(|| internal(anyhow::anyhow!("AppState not provided as context")))?;
+        if state.health.is_down() {
+            return Err(AppError::Unavailable);
+        }
+        Ok(state)
+    }
+}
+
+/// Whether the database answered lately, shared by the whole server (the
+/// pool's users and the session store). When one request finds it
+/// unreachable, the others answer `Unavailable` at once for `PAUSE`
+/// instead of each waiting `ACQUIRE_TIMEOUT` for a connection: under load,
+/// a stopped PostgreSQL gives 503s in milliseconds, and the first request
+/// after the pause tries again, so the service comes back by itself.
+#[derive(Clone, Debug, Default)]
+pub struct DbHealth(Arc<AtomicU64>);
+
+impl DbHealth {
+    pub const PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+
+    fn now_ms() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+    }
+
+    pub fn is_down(&self) -> bool {
+        Self::now_ms() < self.0.load(Ordering::Relaxed)
+    }
+
+    pub fn mark_down(&self) {
+        self.0.store(
+            Self::now_ms() + Self::PAUSE.as_millis() as u64,
+            Ordering::Relaxed,
+        );
     }
 }
 
@@ -89,6 +125,9 @@ pub struct Unreachable(Arc<AtomicBool>);
 pub fn unreachable() -> AppError {
     if let Some(u) = use_context::<Unreachable>() {
         u.0.store(true, Ordering::Relaxed);
+    }
+    if let Some(state) = use_context::<AppState>() {
+        state.health.mark_down();
     }
     AppError::Unavailable
 }

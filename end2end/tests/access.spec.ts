@@ -98,7 +98,7 @@ test("une opposition au partage avec la famille s'applique tout de suite", async
 
   const href = await recordHref(browser, "educateur", /Lucas MOREAU/);
   await signedIn(page, "chef.service");
-  await page.goto(href);
+  await page.goto(`${href}/identite`);
   await page.getByLabel("Décision concernant").selectOption("famille");
   await page.getByLabel("Décision", { exact: true }).selectOption("opposition");
   await page.getByLabel("Exprimée par").selectOption("usager");

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { hydrated, signIn, signedIn } from "./helpers";
+import { hydrated, openSection, signIn, signedIn } from "./helpers";
 
 // Automated WCAG 2.1 A and AA checks (axe-core) on every page of the shell.
 async function expectNoViolations(page: Page) {
@@ -26,7 +26,15 @@ test("Mes usagers et la fiche d'un usager", async ({ page }) => {
   await expectNoViolations(page);
   await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Lucas MOREAU" })).toBeVisible();
+  await expect(page.getByTestId("apercu")).toBeVisible();
   await expectNoViolations(page);
+  // Every section the éducateur reads, one after the other.
+  for (const label of ["Identité et administratif", "Projet personnalisé", "Transmissions", "Agenda", "Documents"]) {
+    await hydrated(page);
+    await openSection(page, label);
+    await expect(page.locator(".record-section").first()).toBeVisible();
+    await expectNoViolations(page);
+  }
 });
 
 test("accès refusé avec le formulaire de bris de glace, traçabilité et examen", async ({ page }) => {

@@ -23,3 +23,10 @@ export async function signedIn(page: Page, login: string) {
   await page.waitForURL((url) => !url.pathname.startsWith("/connexion"));
   await expect(page.getByTestId("user-name")).toBeVisible();
 }
+
+/** Opens a section of the record from its navigation (the record opens on
+ * its overview) and waits for the section's address. */
+export async function openSection(page: Page, label: string) {
+  await page.getByTestId("sections").getByRole("link", { name: label, exact: true }).click();
+  await page.waitForURL(/\/usagers\/[0-9a-f-]+\/[a-z]+/);
+}

@@ -1,7 +1,7 @@
 import { test, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { hydrated, signedIn } from "./helpers";
+import { hydrated, openSection, signedIn } from "./helpers";
 
 /** A text no other viewport or run writes. */
 function unique(label: string): string {
@@ -22,6 +22,7 @@ test("un éducateur écrit une transmission en deux gestes depuis Mes usagers, e
   await expect(entry.getByText("Note enregistrée.")).toBeVisible();
 
   await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
+  await openSection(page, "Transmissions");
   await expect(page.getByTestId("timeline")).toContainText(text);
   await page.goto("/cahier");
   await expect(page.getByTestId("cahier")).toContainText(text);
@@ -32,6 +33,7 @@ test("une correction crée une nouvelle version et l'ancienne reste lisible dans
   await signedIn(page, "educateur");
   await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
   await hydrated(page);
+  await openSection(page, "Transmissions");
   const first = unique("Chute sans gravité dans le couloir.");
   const section = page.locator("#transmissions");
   await section.getByRole("button", { name: "Incident" }).click();
@@ -59,6 +61,7 @@ test("un document déposé se télécharge à l'identique", async ({ page }) => 
   await page.goto("/usagers");
   await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
   await hydrated(page);
+  await openSection(page, "Documents");
   const title = unique("Compte rendu de consultation");
   const pdf = readFileSync(join(__dirname, "../../server/demo/mdph.pdf"));
   const section = page.locator("#documents");
@@ -78,6 +81,7 @@ test("un exécutable renommé en .pdf est refusé avec un message clair", async 
   await signedIn(page, "chef.service");
   await page.getByRole("link", { name: /Emma FOURNIER/ }).click();
   await hydrated(page);
+  await openSection(page, "Documents");
   const section = page.locator("#documents");
   await section.getByLabel("Titre").fill("Ordonnance");
   const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(2048)]);
@@ -90,10 +94,12 @@ test("le matricule INS n'est affiché que pour une identité qualifiée", async 
   await signedIn(page, "educateur");
   // Hugo's identity is provisional (and doubtful) in the demo, Lucas's qualified.
   await page.getByRole("link", { name: /Hugo LEMOINE/ }).click();
+  await openSection(page, "Identité et administratif");
   await expect(page.getByTestId("identity-status")).toHaveText("Identité provisoire");
   await expect(page.getByTestId("matricule")).toHaveText("Non affiché : l’identité n’est pas qualifiée.");
   await page.goto("/usagers");
   await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
+  await openSection(page, "Identité et administratif");
   await expect(page.getByTestId("identity-status")).toHaveText("Identité qualifiée");
   await expect(page.getByTestId("matricule")).toHaveText(/^[12]\d{14} \(NIR\)$/);
 });
@@ -113,6 +119,7 @@ test("une note saisie sans réseau est gardée puis envoyée au retour du résea
   await context.setOffline(false);
   await expect(page.getByText("1 note en attente d’envoi")).toHaveCount(0);
   await page.getByRole("link", { name: /Emma FOURNIER/ }).click();
+  await openSection(page, "Transmissions");
   await expect(page.getByTestId("timeline")).toContainText(text);
 });
 
@@ -160,6 +167,7 @@ test("sur une tablette partagée, une note gardée hors ligne reste illisible po
   await expect.poll(storage).not.toContain("parcours.notes-scellees");
   await expect(page.getByText("1 note en attente d’envoi")).toHaveCount(0);
   await page.getByRole("link", { name: /Emma FOURNIER/ }).click();
+  await openSection(page, "Transmissions");
   const timeline = page.getByTestId("timeline");
   await expect(timeline).toContainText(text);
   await expect(timeline.getByTestId("note").filter({ hasText: text })).toContainText("Camille Martin");
@@ -171,6 +179,66 @@ test("une tablette en portrait et un téléphone montrent les sections permises 
   const nav = page.getByTestId("sections");
   await expect(nav).toContainText("Travail (ESAT)");
   await expect(nav).not.toContainText("Documents");
+  await openSection(page, "Travail (ESAT)");
   await expect(page.locator("#travail")).toBeVisible();
   await expect(page.locator("#documents")).toHaveCount(0);
+});
+
+test("le dossier s'ouvre sur un aperçu, chaque section a son adresse, et la frise se pagine", async ({ page }) => {
+  await signedIn(page, "educateur");
+  await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
+  await hydrated(page);
+  // The overview: today, the latest important notes, what is due; no section drawn.
+  const overview = page.getByTestId("apercu");
+  await expect(overview).toBeVisible();
+  await expect(overview.getByTestId("presence")).toHaveText(/aujourd’hui/);
+  await expect(overview.getByTestId("notes-importantes")).toBeVisible();
+  await expect(overview.getByTestId("a-echeance")).toBeVisible();
+  await expect(page.locator("#transmissions")).toHaveCount(0);
+  await expect(page.getByTestId("sections").getByRole("link", { name: "Aperçu" })).toHaveAttribute("aria-current", "page");
+
+  // A section is its own address, which the server renders whole.
+  await openSection(page, "Transmissions");
+  await expect(page.getByTestId("timeline")).toBeVisible();
+  await expect(page.getByTestId("apercu")).toHaveCount(0);
+  const address = page.url();
+  await page.goto(address);
+  await expect(page.getByTestId("timeline")).toBeVisible();
+
+  // A page of recent notes first; "Plus anciennes" adds the next page.
+  const notes = page.getByTestId("timeline").getByTestId("note");
+  await expect(notes.first()).toBeVisible();
+  const first = await notes.count();
+  expect(first).toBeLessThanOrEqual(30);
+  const older = page.getByTestId("plus-anciennes");
+  if (first === 30) {
+    await hydrated(page);
+    await older.click();
+    await expect(page).toHaveURL(/[?&]n=60/);
+    await expect.poll(() => notes.count()).toBeGreaterThan(30);
+  } else {
+    await expect(older).toHaveCount(0);
+  }
+
+  // Back to the overview through its link; an unknown section is not found.
+  await page.getByTestId("sections").getByRole("link", { name: "Aperçu" }).click();
+  await expect(page.getByTestId("apercu")).toBeVisible();
+  const response = await page.goto(address.replace(/\/transmissions.*$/, "/inconnue"));
+  expect(response?.status()).toBe(404);
+});
+
+test.describe("sans JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("une section demandée directement est rendue complète par le serveur", async ({ page }) => {
+    await page.goto("/connexion");
+    await page.getByLabel("Identifiant").fill("educateur");
+    await page.getByLabel("Mot de passe").fill("parcours-demo");
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await expect(page).toHaveURL(/\/usagers$/);
+    await page.getByRole("link", { name: /Lucas MOREAU/ }).click();
+    await expect(page.getByTestId("apercu")).toBeVisible();
+    await page.getByTestId("sections").getByRole("link", { name: "Transmissions", exact: true }).click();
+    await expect(page.getByTestId("timeline").getByTestId("note").first()).toBeVisible();
+  });
 });

@@ -159,10 +159,12 @@ pub fn router(
     store: PostgresStore,
     secure_cookies: bool,
 ) -> Router {
-    let store = crate::session_store::Sessions::new(store, pool.clone());
+    let health = app::state::DbHealth::default();
+    let store = crate::session_store::Sessions::new(store, pool.clone(), health.clone());
     let app_state = AppState {
         pool,
         config: auth.clone(),
+        health,
     };
     let state = ServerState {
         leptos_options: leptos_options.clone(),

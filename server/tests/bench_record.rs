@@ -99,26 +99,32 @@ async fn bench_record(pool: PgPool) {
             .await
             .unwrap();
 
-    // Opening the record page: the whole server-rendered HTML.
-    let mut pages = Vec::new();
-    for _ in 0..50 {
-        let t = Instant::now();
-        let response = app
-            .client
-            .get(app.url(&format!("/usagers/{lucas}")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        let html = response.text().await.unwrap();
-        assert!(html.contains("Transmissions"));
-        pages.push(t.elapsed());
+    // Opening the record: its overview, then a section asked for directly,
+    // each the whole server-rendered HTML.
+    for (what, path) in [
+        ("record overview page", format!("/usagers/{lucas}")),
+        (
+            "transmissions page",
+            format!("/usagers/{lucas}/transmissions"),
+        ),
+    ] {
+        let mut pages = Vec::new();
+        let mut size = 0;
+        for _ in 0..50 {
+            let t = Instant::now();
+            let response = app.client.get(app.url(&path)).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let html = response.text().await.unwrap();
+            assert!(html.contains("Transmissions"));
+            size = html.len();
+            pages.push(t.elapsed());
+        }
+        println!(
+            "{what} (server-rendered, {notes_of_lucas} notes, {size} B of HTML): median {:?}, p95 {:?} (50 requests)",
+            median(pages.clone()),
+            p95(pages)
+        );
     }
-    println!(
-        "record page (server-rendered, all sections, {notes_of_lucas} notes): median {:?}, p95 {:?} (50 requests)",
-        median(pages.clone()),
-        p95(pages)
-    );
 
     let mut timelines = Vec::new();
     for _ in 0..100 {
@@ -133,7 +139,7 @@ async fn bench_record(pool: PgPool) {
         timelines.push(t.elapsed());
     }
     println!(
-        "timeline (200 most recent notes): median {:?}, p95 {:?} (100 requests)",
+        "timeline (first page of 30 notes): median {:?}, p95 {:?} (100 requests)",
         median(timelines.clone()),
         p95(timelines)
     );

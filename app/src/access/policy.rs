@@ -76,6 +76,13 @@ pub const POLICIES: &[(&str, Policy)] = &[
         },
     ),
     (
+        "/api/dossier_apercu",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Read,
+        },
+    ),
+    (
         "/api/dossier_acces",
         Policy::Record {
             section: Section::Audit,

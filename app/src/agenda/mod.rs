@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-mod server;
+pub(crate) mod server;
 
 crate::code_list! {
     /// The kinds of agenda event.

@@ -148,18 +148,7 @@ pub async fn usager_agenda(id: Uuid, week_of: String) -> Result<AgendaWeek, AppE
         .map(|(s, e, r, _)| (*s, *e, r.clone()))
         .collect();
     let (title, days) = week(monday, rows, &spans);
-    let today_status = Some(
-        spans
-            .iter()
-            .find(|(s, e, _)| *s <= today && e.is_none_or(|e| e >= today))
-            .map(|(_, _, r)| {
-                format!(
-                    "Absent(e) aujourd’hui : {}",
-                    AbsenceReason::label_of(r).to_lowercase()
-                )
-            })
-            .unwrap_or_else(|| "Présent(e) aujourd’hui".to_string()),
-    );
+    let today_status = Some(presence(&spans, today));
     let can_write = may(&mut tx, &e.principal, id, Section::Agenda, Action::Write).await?;
     e.access.commit(tx, Some("agenda".into())).await?;
     Ok(AgendaWeek {
@@ -179,6 +168,61 @@ pub async fn usager_agenda(id: Uuid, week_of: String) -> Result<AgendaWeek, AppE
             .collect(),
         can_write,
     })
+}
+
+/// "Présent(e) aujourd’hui", or the absence in force today and its reason.
+fn presence(spans: &[(NaiveDate, Option<NaiveDate>, String)], today: NaiveDate) -> String {
+    spans
+        .iter()
+        .find(|(s, e, _)| *s <= today && e.is_none_or(|e| e >= today))
+        .map(|(_, _, r)| {
+            format!(
+                "Absent(e) aujourd’hui : {}",
+                AbsenceReason::label_of(r).to_lowercase()
+            )
+        })
+        .unwrap_or_else(|| "Présent(e) aujourd’hui".to_string())
+}
+
+/// Today for the record's overview: whether the person is here, and the
+/// day's events. The caller checked the Agenda read and traces it.
+pub(crate) async fn today_of(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<(String, Vec<EventView>), AppError> {
+    let today = time::today_paris();
+    let tomorrow = today + Duration::days(1);
+    let rows = sqlx::query_as!(
+        Row,
+        r#"SELECT e.id, e.usager_id, NULL::text AS about, e.kind, e.title,
+                  e.starts_at AS "starts_at: DateTime<Utc>", e.ends_at AS "ends_at: DateTime<Utc>",
+                  e.place, e.external_participants, e.serafin_code,
+                  ARRAY(SELECT a.first_name || ' ' || a.last_name FROM account a
+                        WHERE a.id = ANY(e.staff_participants) ORDER BY 1) AS "participants!"
+           FROM agenda_event e
+           WHERE e.usager_id = $1 AND e.starts_at >= $2 AND e.starts_at < $3
+           ORDER BY e.starts_at"#,
+        id,
+        time::paris_midnight(today) as _,
+        time::paris_midnight(tomorrow) as _
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("loading today's agenda")
+    .map_err(db_error)?;
+    let spans: Vec<_> = absences_of(conn, id, today, tomorrow)
+        .await?
+        .into_iter()
+        .map(|(s, e, r, _)| (s, e, r))
+        .collect();
+    let monday = time::monday_of(today);
+    let (_, days) = week(monday, rows, &spans);
+    let events = days
+        .into_iter()
+        .find(|d| d.today)
+        .map(|d| d.events)
+        .unwrap_or_default();
+    Ok((presence(&spans, today), events))
 }
 
 fn hour(field: &str, label: &str, value: &str) -> Result<NaiveTime, AppError> {

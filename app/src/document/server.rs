@@ -318,6 +318,39 @@ pub fn content_disposition(file_name: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
+/// The person's documents out of date or about to be (within
+/// `EXPIRY_WINDOW_DAYS`), not replaced by a newer one of the same type,
+/// for the record's overview, with their end of validity. The caller
+/// checked the Documents read.
+pub(crate) async fn expiring_of(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+) -> Result<Vec<(NaiveDate, DocumentView)>, AppError> {
+    let today = time::today_paris();
+    Ok(sqlx::query_as!(
+        Row,
+        r#"SELECT d.id, d.usager_id, NULL::text AS usager, d.kind, d.title, d.file_name, d.media_type, d.size_bytes,
+                  d.uploaded_at AS "uploaded_at: DateTime<Utc>", a.first_name || ' ' || a.last_name AS "uploader!",
+                  d.valid_until AS "valid_until: NaiveDate"
+           FROM document d JOIN account a ON a.id = d.uploaded_by
+           WHERE d.usager_id = $1 AND d.valid_until IS NOT NULL
+             AND d.valid_until <= paris_today() + $2::int
+             AND NOT EXISTS (SELECT 1 FROM document n WHERE n.usager_id = d.usager_id AND n.kind = d.kind
+                             AND n.uploaded_at > d.uploaded_at
+                             AND (n.valid_until IS NULL OR n.valid_until > d.valid_until))
+           ORDER BY d.valid_until"#,
+        id,
+        EXPIRY_WINDOW_DAYS as i32
+    )
+    .fetch_all(conn)
+    .await
+    .context("listing the person's expiring documents")
+    .map_err(db_error)?
+    .into_iter()
+    .filter_map(|r| Some((r.valid_until?, view(r, today))))
+    .collect())
+}
+
 pub async fn expiring_documents() -> Result<Vec<DocumentView>, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-mod server;
+pub(crate) mod server;
 
 /// The longest note accepted, in characters.
 pub const MAX_BODY: usize = 10_000;
@@ -135,6 +135,21 @@ pub struct TimelineFilter {
     pub to: String,
     #[serde(default)]
     pub important_only: bool,
+    /// How many of the most recent notes to send: 0 means one page
+    /// (`TIMELINE_PAGE`), at most `TIMELINE_LIMIT`; "Plus anciennes" asks
+    /// for a page more.
+    #[serde(default)]
+    pub count: u32,
+}
+
+impl TimelineFilter {
+    /// The number of notes this filter asks for, within the bounds.
+    pub fn limit(&self) -> i64 {
+        match i64::from(self.count) {
+            0 => TIMELINE_PAGE,
+            n => n.min(TIMELINE_LIMIT),
+        }
+    }
 }
 
 /// Who may correct which note: its author, or a chef de service (who may
@@ -166,6 +181,8 @@ pub struct Timeline {
     pub can_write: bool,
     /// More notes match than were sent (the most recent are shown).
     pub truncated: bool,
+    /// How many were asked for (`TimelineFilter::limit`).
+    pub count: i64,
 }
 
 /// The cahier de liaison of one day for the caller's units.
@@ -181,7 +198,9 @@ pub struct Cahier {
 }
 
 /// How many notes the timeline sends at most.
-pub const TIMELINE_LIMIT: i64 = 200;
+pub const TIMELINE_LIMIT: i64 = 600;
+/// The notes a timeline shows at first, and adds with each "Plus anciennes".
+pub const TIMELINE_PAGE: i64 = 30;
 
 /// Writes a note about the usager `id`. Idempotent on `input.id`.
 #[server(endpoint = "transmission")]

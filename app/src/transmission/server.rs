@@ -266,6 +266,7 @@ pub async fn correct_transmission(
 pub async fn list_transmissions(id: Uuid, filter: TimelineFilter) -> Result<Timeline, AppError> {
     let e = enter(id, Section::Transmissions, Action::Read).await?;
     let category = filter.category;
+    let limit = filter.limit();
     let author = match filter.author.as_str() {
         "" => None,
         a => Some(Uuid::parse_str(a).map_err(|_| AppError::invalid("author", "Auteur inconnu."))?),
@@ -299,15 +300,15 @@ pub async fn list_transmissions(id: Uuid, filter: TimelineFilter) -> Result<Time
         from as _,
         to as _,
         filter.important_only,
-        TIMELINE_LIMIT + 1,
+        limit + 1,
         &readable
     )
     .fetch_all(&mut *tx)
     .await
     .context("listing transmissions")
     .map_err(db_error)?;
-    let truncated = ids.len() as i64 > TIMELINE_LIMIT;
-    let notes = list(&mut tx, &ids[..ids.len().min(TIMELINE_LIMIT as usize)]).await?;
+    let truncated = ids.len() as i64 > limit;
+    let notes = list(&mut tx, &ids[..ids.len().min(limit as usize)]).await?;
     let authors = sqlx::query!(
         r#"SELECT DISTINCT a.id, a.first_name || ' ' || a.last_name AS "name!"
            FROM account a WHERE a.id IN (SELECT DISTINCT author_id FROM transmission
@@ -347,7 +348,38 @@ pub async fn list_transmissions(id: Uuid, filter: TimelineFilter) -> Result<Time
         authors,
         can_write,
         truncated,
+        count: limit,
     })
+}
+
+/// The latest important notes about the usager, for the record's overview:
+/// only the categories the reader may read (`soins`: they read Soins). The
+/// caller checked the Transmissions read and traces it with the sections
+/// the notes came from (`sections_of`).
+pub(crate) async fn latest_important(
+    conn: &mut PgConnection,
+    id: Uuid,
+    soins: bool,
+    count: i64,
+) -> Result<Vec<TransmissionView>, AppError> {
+    let ids = sqlx::query_scalar!(
+        r#"SELECT id FROM transmission
+           WHERE usager_id = $1 AND important AND category = ANY($2)
+           ORDER BY written_at DESC LIMIT $3"#,
+        id,
+        &readable_categories(soins),
+        count
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("listing the latest important notes")
+    .map_err(db_error)?;
+    list(conn, &ids).await
+}
+
+/// The sections other than Transmissions these notes were read from.
+pub(crate) fn sections_of(notes: &[TransmissionView]) -> Vec<Section> {
+    other_sections(notes.iter().map(|n| n.category))
 }
 
 /// The notes of these ids, in this order, with the unit of the usager.

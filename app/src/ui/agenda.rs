@@ -51,7 +51,7 @@ fn Day(d: AgendaDay, show_about: bool) -> impl IntoView {
                     <li class="event">
                         <p><strong>{e.hours}</strong>" · "{e.title}<span class="tag">{e.kind}</span></p>
                         {(show_about).then(|| e.about.clone().map(|a| match e.usager_id {
-                            Some(uid) => view! { <p><A href=format!("/usagers/{uid}#agenda")>{a}</A></p> }.into_any(),
+                            Some(uid) => view! { <p><A href=format!("/usagers/{uid}/agenda")>{a}</A></p> }.into_any(),
                             None => view! { <p>{a}</p> }.into_any(),
                         }))}
                         {e.place.map(|p| view! { <p class="muted">{format!("Lieu : {p}")}</p> })}

@@ -19,7 +19,7 @@ fn DocumentItem(d: DocumentView) -> impl IntoView {
                 <strong>{d.title.clone()}</strong>
             </a>
             <span class="tag">{d.kind.clone()}</span>
-            {d.usager.clone().map(|u| view! { <A href=format!("/usagers/{}#documents", d.usager_id)>{u}</A> })}
+            {d.usager.clone().map(|u| view! { <A href=format!("/usagers/{}/documents", d.usager_id)>{u}</A> })}
             <p class="muted">{format!("{} · {} · {}", d.file_name, d.format, d.uploaded)}</p>
             {d.valid_until.clone().map(|v| view! {
                 <p class:tag-alert=d.expiring class="validity">

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::transmission::{
     correct_transmission, get_cahier, list_transmissions, transmission_history, write_transmission,
     Category, Corrector, TimelineFilter, TransmissionInput, TransmissionView, MAX_BODY,
+    TIMELINE_LIMIT, TIMELINE_PAGE,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -265,7 +266,7 @@ pub fn PendingNotes(account_id: Uuid) -> impl IntoView {
 
 /// One note in a list, with its history and (for writers) its correction.
 #[component]
-fn NoteItem(
+pub(crate) fn NoteItem(
     note: TransmissionView,
     show_usager: bool,
     /// Who may correct which note (None: read only).
@@ -284,7 +285,7 @@ fn NoteItem(
                 {n.important.then(|| view! { <span class="tag tag-alert">"Importante"</span> })}
                 {n.shared_family.then(|| view! { <span class="tag">"Partagée avec la famille"</span> })}
                 {show_usager.then(|| view! {
-                    <A href=format!("/usagers/{}#transmissions", n.usager_id) attr:class="note-usager">{n.usager.clone()}</A>
+                    <A href=format!("/usagers/{}/transmissions", n.usager_id) attr:class="note-usager">{n.usager.clone()}</A>
                     {n.unit.clone().map(|u| view! { <span class="muted">{format!(" · {u}")}</span> })}
                 })}
                 <span class="muted">{format!(" · {} · {}", n.written_at, n.author)}</span>
@@ -423,6 +424,16 @@ pub fn TransmissionsSection(id: Uuid, usager: String) -> impl IntoView {
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let important_only = RwSignal::new(false);
+    // `?n=`: how many notes "Plus anciennes" asked for (a link, so it works
+    // without JavaScript too).
+    let query = use_query_map();
+    let count = move || {
+        query
+            .read()
+            .get("n")
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
     let timeline = Resource::new(
         move || {
             (
@@ -433,6 +444,7 @@ pub fn TransmissionsSection(id: Uuid, usager: String) -> impl IntoView {
                     from: from.get(),
                     to: to.get(),
                     important_only: important_only.get(),
+                    count: count(),
                 },
             )
         },
@@ -492,8 +504,14 @@ pub fn TransmissionsSection(id: Uuid, usager: String) -> impl IntoView {
                                         <NoteItem note show_usager=false can_write changed/>
                                     }).collect_view()}
                                 </ul>
-                                {t.truncated.then(|| view! {
-                                    <p class="muted">"Seules les 200 notes les plus récentes sont affichées : précisez la période."</p>
+                                {(t.truncated && t.count < TIMELINE_LIMIT).then(|| view! {
+                                    <p><A href=format!("/usagers/{id}/transmissions?n={}", t.count + TIMELINE_PAGE)
+                                        attr:class="button button-secondary" attr:data-testid="plus-anciennes">
+                                        "Plus anciennes"
+                                    </A></p>
+                                })}
+                                {(t.truncated && t.count >= TIMELINE_LIMIT).then(|| view! {
+                                    <p class="muted">{format!("Seules les {TIMELINE_LIMIT} notes les plus récentes sont affichées : précisez la période.")}</p>
                                 })}
                             }.into_any()
                         }

@@ -2,7 +2,7 @@
 
 use crate::helpers::spawn_app;
 use app::access::policy::{Policy, POLICIES};
-use app::access::server::decide;
+use app::access::server::{decide, readable_sections};
 use app::access::{default_permission, may_hold_medical, organisation_wide_admin, Action, Section};
 use app::auth::server::Principal;
 use app::auth::AccountKind;
@@ -310,6 +310,27 @@ async fn the_authorization_matrix_holds_for_every_case(pool: PgPool) {
         ];
         for (usager, in_perimeter, break_glass) in situations {
             let Some(usager) = usager else { continue };
+            // The record's band and overview ask all sections at once.
+            let mut readable = Vec::new();
+            for section in Section::ALL {
+                if decide(&mut conn, &principal, usager, section, Action::Read)
+                    .await
+                    .unwrap()
+                    .is_some()
+                {
+                    readable.push(section);
+                }
+            }
+            cases += 1;
+            let at_once = readable_sections(&mut conn, &principal, usager)
+                .await
+                .unwrap();
+            if at_once != readable {
+                unexpected.push(format!(
+                    "{} readable_sections perimeter={in_perimeter} glass={break_glass}: got {at_once:?}, want {readable:?}",
+                    account.login
+                ));
+            }
             for section in Section::ALL {
                 for action in [Action::Read, Action::Write] {
                     cases += 1;

@@ -125,13 +125,17 @@ async fn identity_edits_follow_the_rniv_rules(pool: sqlx::PgPool) {
     assert_eq!(v["address"], "<script>alert(1)</script>");
     let page = app
         .client
-        .get(app.url(&format!("/usagers/{prov}")))
+        .get(app.url(&format!("/usagers/{prov}/identite")))
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
+    assert!(
+        page.contains("&lt;script&gt;alert(1)"),
+        "the address is on the identity page"
+    );
     assert!(!page.contains("<script>alert(1)"), "rendered escaped");
 
     // A strict trait of a qualified identity changes: a reason is required,
@@ -1003,4 +1007,152 @@ async fn a_note_is_corrected_by_its_author_or_a_chef_de_service(pool: sqlx::PgPo
         )
         .await;
     assert_eq!(t["corrector"]["any_author"], true);
+}
+
+// ---------------------------------------------------------------------------
+// The record's overview and the timeline's pages (issue 12).
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_overview_shows_today_the_latest_important_notes_and_what_is_due_each_traced(
+    pool: sqlx::PgPool,
+) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let lucas = usager_named(&app.pool, "Lucas").await;
+    // An important note and an ordinary one, the ordinary one last.
+    let important = Uuid::new_v4();
+    let (status, _) = post(
+        &app,
+        "transmission",
+        &note(important, lucas, "Chute ce matin, vue par l’infirmière."),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut ordinary = note(Uuid::new_v4(), lucas, "Repas pris.");
+    ordinary[4].1 = "false".into();
+    assert_eq!(
+        post(&app, "transmission", &ordinary).await.0,
+        StatusCode::OK
+    );
+
+    let (status, o) = app
+        .call("dossier_apercu", &[("id", &lucas.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+    let presence = o["today"]["presence"]
+        .as_str()
+        .expect("today for an agenda reader");
+    assert!(presence.contains("aujourd’hui"), "{presence}");
+    let notes = o["notes"]
+        .as_array()
+        .expect("notes for a transmissions reader");
+    assert!(notes.len() <= app::record::LATEST_NOTES as usize);
+    assert_eq!(
+        notes[0]["id"],
+        important.to_string(),
+        "the latest important note first"
+    );
+    assert!(notes.iter().all(|n| n["important"] == true), "{notes:?}");
+    assert!(o["due"].is_array());
+
+    // One read per section shown, under the object "apercu".
+    for section in ["identite", "agenda", "transmissions", "projet", "documents"] {
+        let events = app.events(section).await;
+        assert!(
+            events
+                .iter()
+                .any(|(login, allowed, object)| login == "educateur"
+                    && *allowed
+                    && object.as_deref() == Some("apercu")),
+            "{section}: {events:?}"
+        );
+    }
+
+    // A workshop instructor reads neither the agenda nor the notes here:
+    // the overview leaves them out, and traces no read of them.
+    let atelier = app.other_device();
+    atelier.login("moniteur.atelier").await;
+    let (status, o) = atelier
+        .call("dossier_apercu", &[("id", &lucas.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+    let sections: Vec<String> = sqlx::query_scalar(
+        "SELECT section FROM audit_event e JOIN account a ON a.id = e.account_id
+         WHERE a.login = 'moniteur.atelier' AND e.object_id = 'apercu' ORDER BY section",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        o["notes"].is_null(),
+        !sections.contains(&"transmissions".to_string()),
+        "{o} {sections:?}"
+    );
+    assert_eq!(
+        o["today"].is_null(),
+        !sections.contains(&"agenda".to_string()),
+        "{o} {sections:?}"
+    );
+    assert!(!sections.contains(&"soins".to_string()), "{sections:?}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_timeline_sends_a_page_of_recent_notes_then_more_on_demand(pool: sqlx::PgPool) {
+    let app = spawn_app(pool).await;
+    app.login("educateur").await;
+    let lucas = usager_named(&app.pool, "Lucas").await;
+    for i in 0..(app::transmission::TIMELINE_PAGE + 5) {
+        let form = note(Uuid::new_v4(), lucas, &format!("Note numéro {i}"));
+        assert_eq!(post(&app, "transmission", &form).await.0, StatusCode::OK);
+    }
+    let id = lucas.to_string();
+    let (status, t) = app
+        .call("transmissions", &[("id", &id), ("filter[category]", "")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(
+        t["notes"].as_array().unwrap().len() as i64,
+        app::transmission::TIMELINE_PAGE
+    );
+    assert_eq!(t["truncated"], true);
+    assert_eq!(
+        t["notes"][0]["body"],
+        format!("Note numéro {}", app::transmission::TIMELINE_PAGE + 4)
+    );
+    let (_, more) = app
+        .call(
+            "transmissions",
+            &[
+                ("id", &id),
+                ("filter[category]", ""),
+                ("filter[count]", "60"),
+            ],
+        )
+        .await;
+    assert!(more["notes"].as_array().unwrap().len() as i64 > app::transmission::TIMELINE_PAGE);
+    assert_eq!(more["count"], 60);
+    // Asking for more than the limit gets the limit, never everything.
+    let (_, all) = app
+        .call(
+            "transmissions",
+            &[
+                ("id", &id),
+                ("filter[category]", ""),
+                ("filter[count]", "100000"),
+            ],
+        )
+        .await;
+    assert_eq!(all["count"], app::transmission::TIMELINE_LIMIT);
+    // A count that is not a number is refused with a typed error, not a 500.
+    let (status, _) = app
+        .call(
+            "transmissions",
+            &[
+                ("id", &id),
+                ("filter[category]", ""),
+                ("filter[count]", "beaucoup"),
+            ],
+        )
+        .await;
+    assert!(status.is_client_error(), "{status}");
 }

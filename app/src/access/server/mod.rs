@@ -242,6 +242,53 @@ pub async fn decide(
     Ok(emergency.then_some(true))
 }
 
+/// The sections of the usager's record the principal may read, in
+/// `Section::ALL` order: `decide` for every section at once, in three
+/// queries at most (the matrix row, the perimeter, an emergency access).
+pub async fn readable_sections(
+    conn: &mut PgConnection,
+    principal: &Principal,
+    usager_id: Uuid,
+) -> anyhow::Result<Vec<Section>> {
+    let (AccountKind::Staff, Some(profession)) = (principal.kind, principal.profession) else {
+        return Ok(Vec::new());
+    };
+    let matrix: Vec<String> = sqlx::query_scalar!(
+        r#"SELECT section FROM section_permission
+           WHERE organisation_id = $1 AND profession = $2 AND can_read"#,
+        principal.organisation_id,
+        profession.code(),
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the permission matrix")?;
+    let in_matrix = |s: Section| {
+        matrix.iter().any(|m| m == s.code())
+            && (s != Section::Medical || may_hold_medical(profession))
+    };
+    let everywhere = |s: Section| s == Section::Identite && organisation_wide_admin(profession);
+    let needs_reach = Section::ALL
+        .into_iter()
+        .any(|s| in_matrix(s) && !everywhere(s));
+    let reached = needs_reach
+        && (perimeter::reaches(conn, principal.account_id, usager_id).await?
+            || sqlx::query_scalar!(
+                r#"SELECT EXISTS (SELECT 1 FROM break_glass
+                       WHERE account_id = $1 AND usager_id = $2 AND expires_at > now()) AS "granted!""#,
+                principal.account_id,
+                usager_id
+            )
+            .fetch_one(&mut *conn)
+            .await
+            .context("looking for an emergency access")?);
+    Ok(Section::ALL
+        .into_iter()
+        .filter(|&s| {
+            (principal.dpo && s == Section::Audit) || (in_matrix(s) && (everywhere(s) || reached))
+        })
+        .collect())
+}
+
 /// Lets `p` through when `allowed`; otherwise records the refusal (no
 /// usager: an organisation-level function) and answers `Forbidden`.
 pub(crate) async fn require(

@@ -21,6 +21,7 @@ pub use echeances::get_echeances;
 pub use falc::get_falc;
 pub use lifecycle::{open_avenant, set_status, validate_projet};
 pub use pdf::{document, ProjetDocument};
+pub(crate) use read::due_of;
 pub use read::{get_projet, list_projets};
 pub use suivi::{add_accord, add_bilan};
 pub use trame::{get_trame, save_trame};

@@ -372,3 +372,31 @@ async fn informations(conn: &mut PgConnection, id: Uuid) -> Result<Informations,
         protection,
     })
 }
+
+/// When the person's projets in force are to be reviewed, soonest first,
+/// for the record's overview: (projet, title, due date). The caller checked
+/// the Projet read and traces it.
+pub(crate) async fn due_of(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Vec<(Uuid, String, NaiveDate)>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT p.id, p.title, p.next_review AS "next_review: NaiveDate",
+                  GREATEST((SELECT max((validated_at AT TIME ZONE 'Europe/Paris')::date) FROM projet_version v
+                            WHERE v.projet_id = p.id),
+                           (SELECT max(held_on) FROM projet_bilan b WHERE b.projet_id = p.id))
+                      AS "last_review: NaiveDate"
+           FROM projet p WHERE p.usager_id = $1 AND p.status IN ('ENCOURS', 'ENPAUSE')"#,
+        id
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the review dates of the projets in force")
+    .map_err(db_error)?;
+    let mut due: Vec<_> = rows
+        .into_iter()
+        .filter_map(|r| due_date(r.next_review, r.last_review).map(|d| (r.id, r.title, d)))
+        .collect();
+    due.sort_by_key(|(_, _, d)| *d);
+    Ok(due)
+}

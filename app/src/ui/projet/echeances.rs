@@ -1,10 +1,11 @@
 //! The deadlines panel of the home page.
 
-use crate::projet::get_echeances;
+use crate::projet::{get_echeances, Echeances};
 use leptos::prelude::*;
 
 /// On the home page: the deadlines of the caller's projects and, for those
-/// who lead a service, the indicators per établissement.
+/// who lead a service, the indicators per établissement. Its drawing is
+/// split out of the first download (`#[lazy]`): fetched with the data.
 #[component]
 pub fn EcheancesPanel() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_echeances());
@@ -15,12 +16,20 @@ pub fn EcheancesPanel() -> impl IntoView {
                 if !e.leads && e.deadlines.is_empty() {
                     return ().into_any();
                 }
-                let label = |s: &str| match s {
-                    "sans_projet" => "Sans projet en vigueur",
-                    "en_retard" => "Révision en retard",
-                    _ => "Révision dans les 30 jours",
-                };
-                view! {
+                panel(e).await
+            })}
+        </Transition>
+    }
+}
+
+#[lazy]
+fn panel(e: Echeances) -> AnyView {
+    let label = |s: &str| match s {
+        "sans_projet" => "Sans projet en vigueur",
+        "en_retard" => "Révision en retard",
+        _ => "Révision dans les 30 jours",
+    };
+    view! {
                     <section class="echeances" aria-labelledby="titre-echeances" data-testid="echeances">
                         <h2 id="titre-echeances">{if e.leads { "Projets personnalisés : indicateurs et échéances" } else { "Mes projets personnalisés à faire" }}</h2>
                         {e.leads.then(|| view! {
@@ -61,7 +70,7 @@ pub fn EcheancesPanel() -> impl IntoView {
                                     " — "
                                     {match d.projet_id {
                                         Some(p) => view! { <a href=format!("/usagers/{}/projets/{p}", d.usager_id)>"Ouvrir le projet"</a> }.into_any(),
-                                        None => view! { <a href=format!("/usagers/{}#projet", d.usager_id)>"Commencer le projet"</a> }.into_any(),
+                                        None => view! { <a href=format!("/usagers/{}/projet", d.usager_id)>"Commencer le projet"</a> }.into_any(),
                                     }}
                                 </li>
                             }).collect_view()}
@@ -70,7 +79,4 @@ pub fn EcheancesPanel() -> impl IntoView {
                         })}
                     </section>
                 }.into_any()
-            })}
-        </Transition>
-    }
 }

@@ -41,7 +41,7 @@ pub(super) fn Editor(
     let error = RwSignal::new(None::<AppError>);
     view! {
         <Title text=format!("{} — {}", v.title, v.informations.name)/>
-        <p class="breadcrumb"><A href=format!("/usagers/{id}#projet")>{format!("← Dossier de {}", v.informations.name)}</A></p>
+        <p class="breadcrumb"><A href=format!("/usagers/{id}/projet")>{format!("← Dossier de {}", v.informations.name)}</A></p>
         <header class="projet-head">
             <h1>{v.title.clone()}</h1>
             <p>

@@ -7,7 +7,7 @@ pub mod consent;
 pub mod identity;
 
 use super::{AccompagnementView, UsagerRecord, UsagerSummary};
-use crate::access::server::{authorize, decide, require_kind};
+use crate::access::server::{authorize, readable_sections, require_kind};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
 use crate::auth::AccountKind;
@@ -76,16 +76,9 @@ pub(crate) async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError
             current: a.current,
         })
         .collect();
-    let mut sections = Vec::new();
-    for section in Section::ALL {
-        if decide(&mut tx, &principal, id, section, Action::Read)
-            .await
-            .map_err(db_error)?
-            .is_some()
-        {
-            sections.push(section);
-        }
-    }
+    let sections = readable_sections(&mut tx, &principal, id)
+        .await
+        .map_err(db_error)?;
     let photo = if sections.contains(&Section::Documents) {
         sqlx::query_scalar!(
             r#"SELECT id FROM document WHERE usager_id = $1 AND kind = 'photo_identite'

@@ -110,7 +110,7 @@ async fn grow(pool: &PgPool, usagers: i64, notes: i64) -> Result<()> {
                      INSERT INTO usager (id, organisation_id, used_first_name, used_last_name, birth_date,
                                          birth_last_name, birth_first_names, sex)
                      SELECT gen_random_uuid(), $1, 'Prénom' || g, 'Nom' || g, date '1960-01-01' + (g % 15000)::int,
-                            'NOM' || chr(65 + g % 26), 'PRENOM', CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END
+                            'NOM' || chr(65 + (g % 26)::int), 'PRENOM', CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END
                      FROM generate_series($2::bigint + 1, $2::bigint + $3::bigint) g
                      RETURNING id)
              INSERT INTO accompagnement (id, organisation_id, usager_id, etablissement_id, unit_id, start_date)
@@ -146,9 +146,9 @@ async fn grow(pool: &PgPool, usagers: i64, notes: i64) -> Result<()> {
                   new AS (
                      INSERT INTO transmission (id, organisation_id, usager_id, author_id, written_at, category,
                                                body, important)
-                     SELECT gen_random_uuid(), $1, u.id, staff.ids[1 + (g % array_length(staff.ids, 1))],
+                     SELECT gen_random_uuid(), $1, u.id, staff.ids[1 + (g % array_length(staff.ids, 1))::int],
                             now() - random() * interval '365 days',
-                            (ARRAY['educatif','vie_quotidienne','soin','travail','sante_psychique','incident','famille'])[1 + g % 7],
+                            (ARRAY['educatif','vie_quotidienne','soin','travail','sante_psychique','incident','famille'])[1 + (g % 7)::int],
                             'Transmission de charge numéro ' || g || '. Journée sans particularité, repas pris, activités suivies.',
                             g % 20 = 0
                      FROM generate_series($2::bigint + 1, $2::bigint + $3::bigint) g

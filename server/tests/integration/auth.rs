@@ -208,6 +208,7 @@ async fn a_request_ending_after_the_sign_out_does_not_sign_the_person_back_in(po
     let store = server::session_store::Sessions::new(
         server::startup::session_store(&pool).await.unwrap(),
         pool.clone(),
+        app::state::DbHealth::default(),
     );
     let mut record = Record {
         id: Id::default(),

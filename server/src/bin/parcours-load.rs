@@ -48,6 +48,9 @@ enum Command {
         /// Measured seconds (after every tablet has signed in).
         #[arg(long, default_value_t = 60)]
         duration: u64,
+        /// Only notes (to compare with `pgbench` at the same concurrency).
+        #[arg(long)]
+        notes_only: bool,
     },
     /// The write SQL of a note through pgbench (DATABASE_URL).
     Pgbench {
@@ -67,7 +70,11 @@ async fn main() -> Result<()> {
             tablets,
             think,
             duration,
-        } => run(&url, tablets, think, Duration::from_secs(duration)).await,
+            notes_only,
+        } => {
+            let mix: &[(Act, u32)] = if notes_only { &[(Act::Note, 100)] } else { MIX };
+            run(&url, tablets, think, Duration::from_secs(duration), mix).await
+        }
         Command::Pgbench { clients, duration } => pgbench(&pool().await?, clients, duration).await,
     }
 }
@@ -323,15 +330,22 @@ impl Tablet {
 struct Results {
     times: BTreeMap<Act, Histogram<u64>>,
     errors: BTreeMap<Act, u64>,
+    /// The first error of each action, to say what went wrong.
+    first_error: BTreeMap<Act, String>,
     requests: u64,
 }
 
 async fn logins(base: &str) -> Result<Vec<String>> {
-    // The demo staff accounts that have people in their perimeter.
+    // The demo staff accounts that have people in their perimeter and
+    // whose profession writes transmissions (every action of the mix).
     let pool = pool().await?;
     let logins: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT a.login FROM current_perimeter p JOIN account a ON a.id = p.account_id
-         WHERE a.kind = 'staff' AND a.active ORDER BY 1",
+         WHERE a.kind = 'staff' AND a.active
+           AND EXISTS (SELECT 1 FROM section_permission sp
+                       WHERE sp.organisation_id = a.organisation_id AND sp.profession = a.profession
+                         AND sp.section = 'transmissions' AND sp.can_write)
+         ORDER BY 1",
     )
     .fetch_all(&pool)
     .await?;
@@ -341,7 +355,13 @@ async fn logins(base: &str) -> Result<Vec<String>> {
     Ok(logins)
 }
 
-async fn run(base: &str, tablets: usize, think: f64, duration: Duration) -> Result<()> {
+async fn run(
+    base: &str,
+    tablets: usize,
+    think: f64,
+    duration: Duration,
+    mix: &'static [(Act, u32)],
+) -> Result<()> {
     let logins = logins(base).await?;
     println!(
         "{tablets} tablettes ({} comptes), attente moyenne {think} s, {} s mesurées",
@@ -387,7 +407,7 @@ async fn run(base: &str, tablets: usize, think: f64, duration: Duration) -> Resu
                 let (act, usager) = {
                     let mut rng = rand::thread_rng();
                     let mut pick = rng.gen_range(0..100);
-                    let act = MIX
+                    let act = mix
                         .iter()
                         .find(|(_, share)| {
                             if pick < *share {
@@ -402,6 +422,9 @@ async fn run(base: &str, tablets: usize, think: f64, duration: Duration) -> Resu
                     (act, usager)
                 };
                 let t = Instant::now();
+                if t >= end {
+                    break;
+                }
                 let outcome = tablet.act(act, &usager).await;
                 let micros = t.elapsed().as_micros() as u64;
                 let mut r = results.lock().expect("results lock");
@@ -410,16 +433,22 @@ async fn run(base: &str, tablets: usize, think: f64, duration: Duration) -> Resu
                     Ok(()) => {
                         r.times
                             .entry(act)
-                            .or_insert_with(|| Histogram::new(3).expect("histogram"))
+                            .or_insert_with(|| {
+                                Histogram::new_with_bounds(1, 120_000_000, 3).expect("histogram")
+                            })
                             .saturating_record(micros);
                     }
-                    Err(_) => *r.errors.entry(act).or_default() += 1,
+                    Err(e) => {
+                        *r.errors.entry(act).or_default() += 1;
+                        r.first_error.entry(act).or_insert_with(|| e.to_string());
+                    }
                 }
             }
         });
     }
     while running.join_next().await.is_some() {}
-    let elapsed = start.elapsed().as_secs_f64();
+    // Actions start within the measured window; the last ones may end after.
+    let elapsed = duration.as_secs_f64();
     let r = results.lock().expect("results lock");
     println!(
         "{:<30} {:>8} {:>9} {:>9} {:>9} {:>9} {:>7}",
@@ -427,7 +456,7 @@ async fn run(base: &str, tablets: usize, think: f64, duration: Duration) -> Resu
     );
     let ms = |h: &Histogram<u64>, q: f64| h.value_at_quantile(q) as f64 / 1000.0;
     let mut actions = 0;
-    for (act, _) in MIX {
+    for (act, _) in mix {
         let errors = r.errors.get(act).copied().unwrap_or(0);
         match r.times.get(act) {
             Some(h) => {
@@ -447,11 +476,14 @@ async fn run(base: &str, tablets: usize, think: f64, duration: Duration) -> Resu
         }
     }
     println!(
-        "débit : {:.1} actions/s, {:.1} requêtes/s ({} requêtes en {elapsed:.1} s)",
+        "débit : {:.1} actions/s, {:.1} requêtes/s ({} requêtes commencées en {elapsed:.0} s)",
         actions as f64 / elapsed,
         r.requests as f64 / elapsed,
         r.requests
     );
+    for (act, e) in &r.first_error {
+        println!("première erreur ({}) : {e}", act.label());
+    }
     Ok(())
 }
 
@@ -462,23 +494,24 @@ const PGBENCH_SCRIPT: &str = r#"\set n random(0, :usagers - 1)
 BEGIN;
 SELECT id AS usager, organisation_id AS org FROM load_usager WHERE n = :n \gset
 INSERT INTO transmission (id, organisation_id, usager_id, author_id, category, body, important, shared_family)
-  VALUES (gen_random_uuid(), :'org', :'usager', :'author', 'vie_quotidienne',
+  VALUES (gen_random_uuid(), :org, :usager, :author, 'vie_quotidienne',
           'Repas pris, bonne humeur, sieste après le déjeuner.', false, false)
   ON CONFLICT (id) DO NOTHING RETURNING id AS note, written_at \gset
 INSERT INTO transmission_version (transmission_id, version, request_key, organisation_id, author_id, written_at,
                                   category, body, important, shared_family)
-  VALUES (:'note', 1, :'note', :'org', :'author', :'written_at', 'vie_quotidienne',
+  VALUES (:note, 1, :note, :org, :author, :written_at, 'vie_quotidienne',
           'Repas pris, bonne humeur, sieste après le déjeuner.', false, false);
-INSERT INTO audit_chain (organisation_id, last_id, last_hash) VALUES (:'org', 0, '\x00')
+INSERT INTO audit_chain (organisation_id, last_id, last_hash) VALUES (:org, 0, '\x00')
   ON CONFLICT (organisation_id) DO NOTHING;
-SELECT last_hash AS prev FROM audit_chain WHERE organisation_id = :'org' FOR UPDATE \gset
+SELECT last_hash AS prev FROM audit_chain WHERE organisation_id = :org FOR UPDATE \gset
 SELECT nextval('audit_event_id_seq') AS event \gset
 INSERT INTO audit_event (id, organisation_id, at, account_id, profession, usager_id, section, action, object_id,
                          allowed, break_glass, request_id, prev_hash, hash)
-  VALUES (:event, :'org', now(), :'author', 'educateur', :'usager', 'transmissions', 'write', :'note',
-          true, false, 'pgbench', :'prev', sha256(convert_to(:'prev' || :event || :'note', 'UTF8')));
-UPDATE audit_chain SET last_id = :event, last_hash = sha256(convert_to(:'prev' || :event || :'note', 'UTF8'))
-  WHERE organisation_id = :'org';
+  VALUES (:event, :org, now(), :author, 'educateur', :usager, 'transmissions', 'write', :note,
+          true, false, 'pgbench', :prev, sha256(convert_to((:prev)::text || (:event)::text || (:note)::text, 'UTF8')));
+UPDATE audit_chain SET last_id = :event,
+       last_hash = sha256(convert_to((:prev)::text || (:event)::text || (:note)::text, 'UTF8'))
+  WHERE organisation_id = :org;
 COMMIT;
 "#;
 

@@ -107,6 +107,11 @@ impl DbHealth {
         Self::now_ms() < self.0.load(Ordering::Relaxed)
     }
 
+    /// The database answered a probe (`/readyz`): serve again at once.
+    pub fn mark_up(&self) {
+        self.0.store(0, Ordering::Relaxed);
+    }
+
     pub fn mark_down(&self) {
         self.0.store(
             Self::now_ms() + Self::PAUSE.as_millis() as u64,

@@ -347,7 +347,12 @@ async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
     )
     .await;
     match check {
-        Ok(Ok(_)) => (StatusCode::OK, "prêt"),
+        Ok(Ok(_)) => {
+            // Ready means the requests that follow are served: end the
+            // pause a failure started (`DbHealth`).
+            app.health.mark_up();
+            (StatusCode::OK, "prêt")
+        }
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             "base de données injoignable, réessayez",

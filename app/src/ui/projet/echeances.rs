@@ -4,8 +4,9 @@ use crate::projet::{get_echeances, Echeances};
 use leptos::prelude::*;
 
 /// On the home page: the deadlines of the caller's projects and, for those
-/// who lead a service, the indicators per établissement. Its drawing is
-/// split out of the first download (`#[lazy]`): fetched with the data.
+/// who lead a service, the indicators per établissement. Part of the first
+/// load: drawn by a `#[lazy]` function, a click during the home page's
+/// hydration (waiting for that part) left the page unhydrated.
 #[component]
 pub fn EcheancesPanel() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_echeances());
@@ -16,13 +17,12 @@ pub fn EcheancesPanel() -> impl IntoView {
                 if !e.leads && e.deadlines.is_empty() {
                     return ().into_any();
                 }
-                panel(e).await
+                panel(e)
             })}
         </Transition>
     }
 }
 
-#[lazy]
 fn panel(e: Echeances) -> AnyView {
     let label = |s: &str| match s {
         "sans_projet" => "Sans projet en vigueur",

@@ -163,17 +163,7 @@ fn Record(r: UsagerRecord, part: Memo<Part>) -> impl IntoView {
         </nav>
         {move || match part.get() {
             Part::Overview => view! { <OverviewPart id/> }.into_any(),
-            Part::Section(s) => {
-                let name = name.get_value();
-                // Each section's code is its own download, fetched when the
-                // section is first opened (`#[lazy]`).
-                view! {
-                    <Suspense fallback=|| view! { <p class="loading">"Chargement…"</p> }>
-                        {Suspend::new(section_view(id, s, name))}
-                    </Suspense>
-                }
-                .into_any()
-            }
+            Part::Section(s) => section_view(id, s, name.get_value()),
             Part::Unknown => ().into_any(),
         }}
     }
@@ -181,60 +171,25 @@ fn Record(r: UsagerRecord, part: Memo<Part>) -> impl IntoView {
 
 /// One section of the record. A section the viewer may not read is still
 /// asked for: the server refuses it and traces the refusal.
-async fn section_view(id: Uuid, s: Section, name: String) -> AnyView {
+fn section_view(id: Uuid, s: Section, name: String) -> AnyView {
     match s {
-        Section::Identite => identite_section(id).await,
-        Section::Projet => projet_section(id).await,
-        Section::Transmissions => transmissions_section(id, name).await,
-        Section::Agenda => agenda_section(id).await,
-        Section::Documents => documents_section(id).await,
-        Section::Travail => travail_section(id).await,
-        Section::Audit => acces_section(id).await,
+        Section::Identite => view! {
+            <IdentitySection id/>
+            <AdministrativeSection id/>
+            <ConsentBlock id/>
+        }
+        .into_any(),
+        Section::Projet => view! { <ProjetsSection id/> }.into_any(),
+        Section::Transmissions => view! { <TransmissionsSection id usager=name/> }.into_any(),
+        Section::Agenda => view! { <AgendaSection id/> }.into_any(),
+        Section::Documents => view! { <DocumentsSection id/> }.into_any(),
+        Section::Travail => view! { <TravailSection id/> }.into_any(),
+        Section::Audit => view! { <WhoAccessed id/> }.into_any(),
         Section::Soins | Section::Medical => view! {
             <p class="muted">{format!("{} : module à venir.", s.label())}</p>
         }
         .into_any(),
     }
-}
-
-#[lazy]
-fn identite_section(id: Uuid) -> AnyView {
-    view! {
-        <IdentitySection id/>
-        <AdministrativeSection id/>
-        <ConsentBlock id/>
-    }
-    .into_any()
-}
-
-#[lazy]
-fn projet_section(id: Uuid) -> AnyView {
-    view! { <ProjetsSection id/> }.into_any()
-}
-
-#[lazy]
-fn transmissions_section(id: Uuid, name: String) -> AnyView {
-    view! { <TransmissionsSection id usager=name/> }.into_any()
-}
-
-#[lazy]
-fn agenda_section(id: Uuid) -> AnyView {
-    view! { <AgendaSection id/> }.into_any()
-}
-
-#[lazy]
-fn documents_section(id: Uuid) -> AnyView {
-    view! { <DocumentsSection id/> }.into_any()
-}
-
-#[lazy]
-fn travail_section(id: Uuid) -> AnyView {
-    view! { <TravailSection id/> }.into_any()
-}
-
-#[lazy]
-fn acces_section(id: Uuid) -> AnyView {
-    view! { <WhoAccessed id/> }.into_any()
 }
 
 /// The overview: today, the latest important notes, what is due.

@@ -113,11 +113,14 @@ async fn absences_of(
     .collect())
 }
 
-pub async fn usager_agenda(id: Uuid, week_of: String) -> Result<AgendaWeek, AppError> {
-    let e = enter(id, Section::Agenda, Action::Read).await?;
-    let (monday, next_monday) = week_bounds(&week_of)?;
-    let mut tx = e.state.begin().await?;
-    let rows = sqlx::query_as!(
+/// The usager's events starting in `[from, to)`, in order.
+async fn events_between(
+    conn: &mut PgConnection,
+    id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Row>, AppError> {
+    sqlx::query_as!(
         Row,
         r#"SELECT e.id, e.usager_id, NULL::text AS about, e.kind, e.title,
                   e.starts_at AS "starts_at: DateTime<Utc>", e.ends_at AS "ends_at: DateTime<Utc>",
@@ -128,13 +131,20 @@ pub async fn usager_agenda(id: Uuid, week_of: String) -> Result<AgendaWeek, AppE
            WHERE e.usager_id = $1 AND e.starts_at >= $2 AND e.starts_at < $3
            ORDER BY e.starts_at"#,
         id,
-        time::paris_midnight(monday) as _,
-        time::paris_midnight(next_monday) as _
+        time::paris_midnight(from) as _,
+        time::paris_midnight(to) as _
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(conn)
     .await
     .context("loading an usager's agenda")
-    .map_err(db_error)?;
+    .map_err(db_error)
+}
+
+pub async fn usager_agenda(id: Uuid, week_of: String) -> Result<AgendaWeek, AppError> {
+    let e = enter(id, Section::Agenda, Action::Read).await?;
+    let (monday, next_monday) = week_bounds(&week_of)?;
+    let mut tx = e.state.begin().await?;
+    let rows = events_between(&mut tx, id, monday, next_monday).await?;
     let today = time::today_paris();
     let absences = absences_of(
         &mut tx,
@@ -192,24 +202,7 @@ pub(crate) async fn today_of(
 ) -> Result<(String, Vec<EventView>), AppError> {
     let today = time::today_paris();
     let tomorrow = today + Duration::days(1);
-    let rows = sqlx::query_as!(
-        Row,
-        r#"SELECT e.id, e.usager_id, NULL::text AS about, e.kind, e.title,
-                  e.starts_at AS "starts_at: DateTime<Utc>", e.ends_at AS "ends_at: DateTime<Utc>",
-                  e.place, e.external_participants, e.serafin_code,
-                  ARRAY(SELECT a.first_name || ' ' || a.last_name FROM account a
-                        WHERE a.id = ANY(e.staff_participants) ORDER BY 1) AS "participants!"
-           FROM agenda_event e
-           WHERE e.usager_id = $1 AND e.starts_at >= $2 AND e.starts_at < $3
-           ORDER BY e.starts_at"#,
-        id,
-        time::paris_midnight(today) as _,
-        time::paris_midnight(tomorrow) as _
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .context("loading today's agenda")
-    .map_err(db_error)?;
+    let rows = events_between(conn, id, today, tomorrow).await?;
     let spans: Vec<_> = absences_of(conn, id, today, tomorrow)
         .await?
         .into_iter()

@@ -135,13 +135,11 @@ async fn grow(pool: &PgPool, usagers: i64, notes: i64) -> Result<()> {
     let total = count(pool, "usager").await?;
     loop {
         let have = count(pool, "transmission").await?;
-        let rate = have as f64 / start.elapsed().as_secs_f64().max(1.0);
         println!(
             "notes : {have} / {notes} ({:.0} %, {:.0} s)",
             100.0 * have as f64 / notes.max(1) as f64,
             start.elapsed().as_secs_f64()
         );
-        let _ = rate;
         if have >= notes {
             break;
         }

@@ -230,16 +230,26 @@ pub async fn decide(
     if perimeter::reaches(conn, principal.account_id, usager_id).await? {
         return Ok(Some(false));
     }
-    let emergency = sqlx::query_scalar!(
+    let emergency = emergency_access(conn, principal.account_id, usager_id).await?;
+    Ok(emergency.then_some(true))
+}
+
+/// Whether the account holds an emergency access (bris de glace) to the
+/// usager right now.
+async fn emergency_access(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    usager_id: Uuid,
+) -> anyhow::Result<bool> {
+    sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM break_glass
                WHERE account_id = $1 AND usager_id = $2 AND expires_at > now()) AS "granted!""#,
-        principal.account_id,
+        account_id,
         usager_id
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(conn)
     .await
-    .context("looking for an emergency access")?;
-    Ok(emergency.then_some(true))
+    .context("looking for an emergency access")
 }
 
 /// The sections of the usager's record the principal may read, in
@@ -272,15 +282,7 @@ pub async fn readable_sections(
         .any(|s| in_matrix(s) && !everywhere(s));
     let reached = needs_reach
         && (perimeter::reaches(conn, principal.account_id, usager_id).await?
-            || sqlx::query_scalar!(
-                r#"SELECT EXISTS (SELECT 1 FROM break_glass
-                       WHERE account_id = $1 AND usager_id = $2 AND expires_at > now()) AS "granted!""#,
-                principal.account_id,
-                usager_id
-            )
-            .fetch_one(&mut *conn)
-            .await
-            .context("looking for an emergency access")?);
+            || emergency_access(conn, principal.account_id, usager_id).await?);
     Ok(Section::ALL
         .into_iter()
         .filter(|&s| {

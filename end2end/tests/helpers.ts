@@ -3,9 +3,26 @@ import { expect, type Page } from "@playwright/test";
 export const DEMO_PASSWORD = "parcours-demo";
 export const BASE_URL = process.env.PARCOURS_BASE_URL ?? "http://127.0.0.1:3000";
 
-/** Waits until the page is hydrated (the app sets data-hydrated on <body>). */
+/** Waits until the page is hydrated (the app sets data-hydrated on <body>).
+ * On a loaded 2-core CI machine the first pages of a run compile the wasm
+ * next to another browser and the server: the wait is longer than an
+ * assertion's, and a page that never hydrates says what it had loaded. */
 export async function hydrated(page: Page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  try {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
+  } catch (error) {
+    const state = await page
+      .evaluate(() => ({
+        readyState: document.readyState,
+        serviceWorker: Boolean(navigator.serviceWorker?.controller),
+        pkg: performance
+          .getEntriesByType("resource")
+          .filter((e) => e.name.includes("/pkg/"))
+          .map((e) => `${new URL(e.name).pathname} ${Math.round(e.duration)} ms`),
+      }))
+      .catch((e) => String(e));
+    throw new Error(`page non hydratée (${page.url()}) : ${JSON.stringify(state)}\n${error}`);
+  }
 }
 
 /** Signs in through the login page, as a person would. */

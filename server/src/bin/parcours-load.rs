@@ -258,19 +258,28 @@ impl Tablet {
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
-        let list: serde_json::Value = tablet.call("mes_usagers", &[]).await?.json().await?;
-        tablet.usagers = list
-            .as_array()
-            .map(|a| {
-                a.iter()
+        // While 200 tablets sign in at once, a list may be refused as
+        // Unavailable (no connection free within a second): try again.
+        let mut answer = String::new();
+        for _ in 0..10 {
+            let r = tablet.call("mes_usagers", &[]).await?;
+            let status = r.status();
+            let body = r.text().await?;
+            let list: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            if let Some(items) = list.as_array() {
+                tablet.usagers = items
+                    .iter()
                     .filter_map(|u| u["id"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if tablet.usagers.is_empty() {
-            bail!("{login} : aucun usager dans le périmètre");
+                    .collect();
+                if tablet.usagers.is_empty() {
+                    bail!("{login} : aucun usager dans le périmètre");
+                }
+                return Ok(tablet);
+            }
+            answer = format!("{status} {body}");
+            tokio::time::sleep(Duration::from_millis(500)).await;
         }
-        Ok(tablet)
+        bail!("{login} : Mes usagers refusé ({answer})")
     }
 
     async fn act(&self, act: Act, usager: &str) -> Result<()> {

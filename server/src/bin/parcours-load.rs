@@ -241,45 +241,54 @@ impl Tablet {
             usagers: Vec::new(),
         };
         // Password checks are rationed server-wide: wait for a turn.
-        let mut tries = 0;
-        loop {
-            let r = tablet
-                .call(
-                    "connexion",
-                    &[("login", login), ("password", "parcours-demo")],
-                )
-                .await?;
-            if r.status().is_success() {
-                break;
-            }
-            tries += 1;
-            if tries > 60 {
-                bail!("{login} : connexion refusée ({})", r.status());
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
+        tablet
+            .call_until_ok(
+                "connexion",
+                &[("login", login), ("password", "parcours-demo")],
+                60,
+            )
+            .await
+            .with_context(|| format!("{login} : connexion refusée"))?;
         // While 200 tablets sign in at once, a list may be refused as
         // Unavailable (no connection free within a second): try again.
-        let mut answer = String::new();
-        for _ in 0..10 {
-            let r = tablet.call("mes_usagers", &[]).await?;
-            let status = r.status();
-            let body = r.text().await?;
-            let list: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-            if let Some(items) = list.as_array() {
-                tablet.usagers = items
-                    .iter()
+        let list: serde_json::Value = tablet
+            .call_until_ok("mes_usagers", &[], 10)
+            .await
+            .with_context(|| format!("{login} : Mes usagers refusé"))?
+            .json()
+            .await?;
+        tablet.usagers = list
+            .as_array()
+            .map(|a| {
+                a.iter()
                     .filter_map(|u| u["id"].as_str().map(str::to_string))
-                    .collect();
-                if tablet.usagers.is_empty() {
-                    bail!("{login} : aucun usager dans le périmètre");
-                }
-                return Ok(tablet);
+                    .collect()
+            })
+            .unwrap_or_default();
+        if tablet.usagers.is_empty() {
+            bail!("{login} : aucun usager dans le périmètre");
+        }
+        Ok(tablet)
+    }
+
+    /// `call`, tried again every half second while the answer is not a
+    /// success, at most `tries` times; the last refusal is the error.
+    async fn call_until_ok(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        tries: u32,
+    ) -> Result<reqwest::Response> {
+        let mut refusal = String::new();
+        for _ in 0..tries {
+            let r = self.call(endpoint, form).await?;
+            if r.status().is_success() {
+                return Ok(r);
             }
-            answer = format!("{status} {body}");
+            refusal = format!("{} {}", r.status(), r.text().await.unwrap_or_default());
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
-        bail!("{login} : Mes usagers refusé ({answer})")
+        bail!("{refusal}")
     }
 
     async fn act(&self, act: Act, usager: &str) -> Result<()> {

@@ -44,6 +44,20 @@ impl UsagerSummary {
     }
 }
 
+/// The words of a search of "Mes usagers", refused in French when longer
+/// than a name search can be.
+pub fn search_words(search: &str) -> Result<Vec<String>, AppError> {
+    let words: Vec<String> = search.split_whitespace().map(str::to_string).collect();
+    if words.len() > SEARCH_MAX_WORDS || words.iter().any(|w| w.chars().count() > SEARCH_MAX_CHARS)
+    {
+        return Err(AppError::invalid(
+            "recherche",
+            "La recherche est trop longue : tapez le début du nom ou du prénom.",
+        ));
+    }
+    Ok(words)
+}
+
 /// Two upper-case initials.
 pub fn initials(first_name: &str, last_name: &str) -> String {
     first_name
@@ -113,10 +127,40 @@ impl UsagerRecord {
     }
 }
 
-/// The usagers currently accompanied by the caller's units, by name.
+/// At most this many people in one answer of "Mes usagers": a unit's
+/// list is whole and filtered in the page; a larger perimeter (a chef de
+/// service over several establishments) is searched on the server.
+pub const LIST_LIMIT: usize = 200;
+
+/// A search of "Mes usagers" is at most this many words of this many
+/// characters each (more is the caller's mistake, refused).
+pub const SEARCH_MAX_WORDS: usize = 6;
+pub const SEARCH_MAX_CHARS: usize = 60;
+
+/// "Mes usagers": the people of the caller's perimeter matching a search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsagerListing {
+    /// By name, at most [`LIST_LIMIT`].
+    pub usagers: Vec<UsagerSummary>,
+    /// People in the caller's perimeter.
+    pub total: usize,
+    /// People matching the search (`total` when the list is whole).
+    pub matching: usize,
+}
+
+impl UsagerListing {
+    /// The whole perimeter is here: the page filters it as one types.
+    pub fn complete(&self) -> bool {
+        self.usagers.len() == self.total
+    }
+}
+
+/// The usagers currently accompanied by the caller's units, by name: the
+/// whole list when it holds at most [`LIST_LIMIT`] people, otherwise the
+/// first of those matching `recherche`.
 #[server(endpoint = "mes_usagers")]
-pub async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
-    server::my_usagers().await
+pub async fn my_usagers(recherche: Option<String>) -> Result<UsagerListing, AppError> {
+    server::my_usagers(recherche.unwrap_or_default()).await
 }
 
 /// The record of one usager, if the caller's perimeter includes them.
@@ -171,6 +215,15 @@ mod tests {
         assert!(h.matches(""));
         assert!(!h.matches("ene"));
         assert!(!h.matches("martin"));
+    }
+
+    #[test]
+    fn a_search_is_a_few_words_of_a_name() {
+        assert_eq!(search_words("  dub   hel ").unwrap(), vec!["dub", "hel"]);
+        assert!(search_words("").unwrap().is_empty());
+        assert!(search_words(&"a ".repeat(7)).is_err());
+        assert!(search_words(&"é".repeat(61)).is_err());
+        assert!(search_words(&"é".repeat(60)).is_ok());
     }
 
     #[test]

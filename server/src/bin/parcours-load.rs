@@ -257,7 +257,7 @@ impl Tablet {
             .with_context(|| format!("{login} : Mes usagers refusé"))?
             .json()
             .await?;
-        tablet.usagers = list
+        tablet.usagers = list["usagers"]
             .as_array()
             .map(|a| {
                 a.iter()

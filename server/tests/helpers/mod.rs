@@ -163,8 +163,10 @@ pub async fn usager_named(pool: &PgPool, first_name: &str) -> uuid::Uuid {
         .unwrap()
 }
 
-/// The display names in a "Mes usagers" answer, sorted.
+/// The display names in a list of usagers ("Mes usagers" or a family's),
+/// sorted.
 pub fn names(list: &Value) -> Vec<String> {
+    let list = list.get("usagers").unwrap_or(list);
     let mut names: Vec<String> = list
         .as_array()
         .expect("a list")

@@ -761,7 +761,7 @@ async fn a_workshop_instructor_fills_the_work_sheet_without_seeing_care(pool: sq
     let app = spawn_app(pool).await;
     app.login("moniteur.atelier").await;
     let (_, mine) = app.call("mes_usagers", &[]).await;
-    let id = mine[0]["id"].as_str().unwrap().to_string();
+    let id = mine["usagers"][0]["id"].as_str().unwrap().to_string();
     let (status, t) = app.call("travail", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::OK, "{t}");
     let version = t["version"].to_string();

@@ -47,7 +47,7 @@ async fn ended_and_future_accompaniments_are_outside_the_list(pool: PgPool) {
         !shown.contains(&"Agathe PICHON".to_string()),
         "admission in the future"
     );
-    let lucas = list
+    let lucas = list["usagers"]
         .as_array()
         .unwrap()
         .iter()
@@ -228,4 +228,66 @@ async fn another_organisations_usager_is_forbidden_audited_and_unchanged(pool: P
     .await
     .unwrap();
     assert_eq!(changed, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_perimeter_larger_than_one_answer_is_searched_on_the_server(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    sqlx::query(
+        "WITH u AS (SELECT id, etablissement_id FROM unit ORDER BY id LIMIT 1),
+              new AS (
+                 INSERT INTO usager (id, organisation_id, used_first_name, used_last_name, birth_date,
+                                     birth_last_name, birth_first_names, sex)
+                 SELECT gen_random_uuid(), (SELECT id FROM organisation LIMIT 1), 'Prénom' || g,
+                        'Nom' || g, date '1970-01-01', 'NOM', 'PRENOM', 'F'
+                 FROM generate_series(1, 300) g
+                 RETURNING id, organisation_id)
+         INSERT INTO accompagnement (id, organisation_id, usager_id, etablissement_id, unit_id, start_date)
+         SELECT gen_random_uuid(), new.organisation_id, new.id, u.etablissement_id, u.id, date '2020-01-01'
+         FROM new, u",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    app.login("directeur").await;
+    let search = |q: &'static str| {
+        let app = &app;
+        async move { app.call("mes_usagers", &[("recherche", q)]).await }
+    };
+
+    let (status, list) = search("").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["total"], 334, "34 demo usagers and 300 more");
+    assert_eq!(list["matching"], 334);
+    assert_eq!(list["usagers"].as_array().unwrap().len(), 200, "one answer");
+
+    // Case, accents and the words of a compound name, as the page filters.
+    let (_, list) = search("helene LEF").await;
+    assert_eq!(names(&list), vec!["Hélène LEFÈVRE-DUBOIS"]);
+    assert_eq!(list["matching"], 1);
+    let (_, list) = search("dubois").await;
+    assert_eq!(names(&list), vec!["Hélène LEFÈVRE-DUBOIS"]);
+    let (_, list) = search("ene").await;
+    assert_eq!(list["matching"], 0, "not the start of a word: {list}");
+    assert_eq!(list["total"], 334);
+    let (_, list) = search("nom29").await;
+    assert_eq!(list["matching"], 11, "Nom29 and Nom290 to Nom299");
+
+    // A search no name can be is refused in French, as the caller's mistake.
+    let (status, body) = app
+        .call("mes_usagers", &[("recherche", &"a".repeat(61))])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("trop longue"), "{body}");
+
+    // A unit's list comes whole whatever the search: the page filters it.
+    let device = app.other_device();
+    device.login("educateur").await;
+    let (_, list) = device.call("mes_usagers", &[("recherche", "zzz")]).await;
+    assert_eq!(
+        names(&list),
+        server::demo::expected_usagers_of("educateur"),
+        "{list}"
+    );
+    assert_eq!(list["matching"], list["total"]);
 }

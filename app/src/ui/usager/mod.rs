@@ -9,18 +9,44 @@ pub mod identity;
 pub mod record;
 
 use crate::ui::{error_view, Layout};
-use crate::usager::{my_usagers, UsagerSummary};
+use crate::usager::{my_usagers, UsagerListing, UsagerSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
-/// `/usagers`: a searchable list, one large touch target per person.
+/// `/usagers`: a searchable list, one large touch target per person. A
+/// unit's list comes whole and is filtered as one types; a perimeter larger
+/// than one answer is searched on the server after a pause in typing (and
+/// by the form's `?q=` without JavaScript).
 #[component]
 pub fn UsagersPage() -> impl IntoView {
-    let usagers = Resource::new(|| (), |_| my_usagers());
     let query = use_query_map();
-    let search = RwSignal::new(query.read_untracked().get("q").unwrap_or_default());
+    let initial = query.read_untracked().get("q").unwrap_or_default();
+    let search = RwSignal::new(initial.clone());
+    // The search the server answered.
+    let asked = RwSignal::new(initial);
+    let usagers = Resource::new(move || asked.get(), |q| my_usagers(Some(q)));
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |ev| {
+        let typed = event_target_value(&ev);
+        search.set(typed.clone());
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        let partial = usagers
+            .get_untracked()
+            .and_then(Result::ok)
+            .is_some_and(|l| !l.complete());
+        if partial {
+            let h = set_timeout_with_handle(
+                move || asked.set(typed),
+                std::time::Duration::from_millis(300),
+            )
+            .ok();
+            timer.set_value(h);
+        }
+    };
 
     view! {
         <Title text="Mes usagers"/>
@@ -42,7 +68,7 @@ pub fn UsagersPage() -> impl IntoView {
                         placeholder="Rechercher par nom ou prénom"
                         autocomplete="off"
                         prop:value=move || search.get()
-                        on:input=move |ev| search.set(event_target_value(&ev))
+                        on:input=on_input
                     />
                 </form>
                 <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
@@ -59,8 +85,12 @@ pub fn UsagersPage() -> impl IntoView {
 }
 
 #[component]
-fn UsagerList(list: Vec<UsagerSummary>, search: RwSignal<String>) -> impl IntoView {
-    let total = list.len();
+fn UsagerList(list: UsagerListing, search: RwSignal<String>) -> impl IntoView {
+    let UsagerListing {
+        total, matching, ..
+    } = list;
+    let complete = list.complete();
+    let list = list.usagers;
     // The person whose note is being written (one at a time).
     let writing = RwSignal::new(None::<Uuid>);
     let list = StoredValue::new(list);
@@ -79,6 +109,8 @@ fn UsagerList(list: Vec<UsagerSummary>, search: RwSignal<String>) -> impl IntoVi
                 let n = shown.get().len();
                 if total == 0 {
                     "Aucun usager n’est accompagné par vos unités.".to_string()
+                } else if !complete {
+                    partial_count(n, matching, total)
                 } else if n == total {
                     format!("{n} usager{}", if n > 1 { "s" } else { "" })
                 } else {
@@ -91,6 +123,20 @@ fn UsagerList(list: Vec<UsagerSummary>, search: RwSignal<String>) -> impl IntoVi
                 <UsagerRow u writing/>
             </For>
         </ul>
+    }
+}
+
+/// The count above a list that is not the whole perimeter.
+fn partial_count(shown: usize, matching: usize, total: usize) -> String {
+    let found = if matching == total {
+        format!("{total} usagers")
+    } else {
+        format!("{matching} sur {total}")
+    };
+    if shown < matching {
+        format!("{found} : les {shown} premiers par nom sont affichés. Tapez un nom pour trouver les autres.")
+    } else {
+        found
     }
 }
 

@@ -6,7 +6,9 @@ pub mod administrative;
 pub mod consent;
 pub mod identity;
 
-use super::{AccompagnementView, UsagerRecord, UsagerSummary};
+use super::{
+    search_words, AccompagnementView, UsagerListing, UsagerRecord, UsagerSummary, LIST_LIMIT,
+};
 use crate::access::server::{authorize, readable_sections, require_kind};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
@@ -18,36 +20,74 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-pub(crate) async fn my_usagers() -> Result<Vec<UsagerSummary>, AppError> {
+pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
     require_kind(&state, &principal, AccountKind::Staff, "mes_usagers").await?;
-    let rows = sqlx::query!(
-        r#"SELECT u.id, u.used_first_name, u.used_last_name,
-                  ARRAY_AGG(DISTINCT e.name || COALESCE(' — ' || un.name, '')) AS "places!"
-           FROM current_perimeter p
+    let words = search_words(&search)?;
+    let mut tx = state.begin().await?;
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(DISTINCT p.usager_id) AS "n!" FROM current_perimeter p
            JOIN usager u ON u.id = p.usager_id
-           JOIN etablissement e ON e.id = p.etablissement_id
-           LEFT JOIN unit un ON un.id = p.unit_id
-           WHERE p.account_id = $1 AND u.organisation_id = $2
-           GROUP BY u.id
-           ORDER BY u.used_last_name, u.used_first_name"#,
+           WHERE p.account_id = $1 AND u.organisation_id = $2"#,
         principal.account_id,
         principal.organisation_id,
     )
-    .fetch_all(&state.pool)
+    .fetch_one(&mut *tx)
+    .await
+    .context("counting the usagers of the caller's units")
+    .map_err(db_error)? as usize;
+    // A whole list is filtered in the page: the search applies only to a
+    // perimeter larger than one answer.
+    let words = if total <= LIST_LIMIT {
+        Vec::new()
+    } else {
+        words
+    };
+    let rows = sqlx::query!(
+        r#"WITH found AS (
+               SELECT u.id, u.used_first_name, u.used_last_name, count(*) OVER () AS matching
+               FROM usager u
+               WHERE u.organisation_id = $2
+                 AND u.id IN (SELECT usager_id FROM current_perimeter WHERE account_id = $1)
+                 AND name_matches(u.used_first_name || ' ' || u.used_last_name, $3)
+               ORDER BY u.used_last_name, u.used_first_name, u.id
+               LIMIT $4)
+           SELECT f.id, f.used_first_name, f.used_last_name, f.matching AS "matching!",
+                  ARRAY(SELECT DISTINCT e.name || COALESCE(' — ' || un.name, '')
+                        FROM current_perimeter p
+                        JOIN etablissement e ON e.id = p.etablissement_id
+                        LEFT JOIN unit un ON un.id = p.unit_id
+                        WHERE p.account_id = $1 AND p.usager_id = f.id) AS "places!"
+           FROM found f
+           ORDER BY f.used_last_name, f.used_first_name, f.id"#,
+        principal.account_id,
+        principal.organisation_id,
+        &words,
+        LIST_LIMIT as i64,
+    )
+    .fetch_all(&mut *tx)
     .await
     .context("listing the usagers of the caller's units")
     .map_err(db_error)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| UsagerSummary {
-            id: r.id,
-            first_name: r.used_first_name,
-            last_name: r.used_last_name,
-            places: r.places,
-        })
-        .collect())
+    tx.commit()
+        .await
+        .context("ending the list")
+        .map_err(db_error)?;
+    let matching = rows.first().map_or(0, |r| r.matching as usize);
+    Ok(UsagerListing {
+        usagers: rows
+            .into_iter()
+            .map(|r| UsagerSummary {
+                id: r.id,
+                first_name: r.used_first_name,
+                last_name: r.used_last_name,
+                places: r.places,
+            })
+            .collect(),
+        total,
+        matching,
+    })
 }
 
 pub(crate) async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError> {

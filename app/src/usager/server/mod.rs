@@ -27,9 +27,9 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
     let words = search_words(&search)?;
     let mut tx = state.begin().await?;
     let total = sqlx::query_scalar!(
-        r#"SELECT count(DISTINCT p.usager_id) AS "n!" FROM current_perimeter p
-           JOIN usager u ON u.id = p.usager_id
-           WHERE p.account_id = $1 AND u.organisation_id = $2"#,
+        r#"SELECT count(*) AS "n!" FROM usager u
+           WHERE u.organisation_id = $2
+             AND u.id IN (SELECT usager_id FROM current_perimeter WHERE account_id = $1)"#,
         principal.account_id,
         principal.organisation_id,
     )
@@ -44,16 +44,20 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
     } else {
         words
     };
+    // Each word of the search starts a word of the name (`name_search`,
+    // see its migration); LIKE's own characters are taken literally.
     let rows = sqlx::query!(
         r#"WITH found AS (
-               SELECT u.id, u.used_first_name, u.used_last_name, count(*) OVER () AS matching
+               SELECT u.id, u.used_first_name, u.used_last_name
                FROM usager u
                WHERE u.organisation_id = $2
                  AND u.id IN (SELECT usager_id FROM current_perimeter WHERE account_id = $1)
-                 AND name_matches(u.used_first_name || ' ' || u.used_last_name, $3)
+                 AND u.name_search LIKE ALL (
+                     SELECT '% ' || replace(replace(replace(name_fold(n), '\', '\\'), '%', '\%'), '_', '\_') || '%'
+                     FROM unnest($3::text[]) n)
                ORDER BY u.used_last_name, u.used_first_name, u.id
                LIMIT $4)
-           SELECT f.id, f.used_first_name, f.used_last_name, f.matching AS "matching!",
+           SELECT f.id, f.used_first_name, f.used_last_name,
                   ARRAY(SELECT DISTINCT e.name || COALESCE(' — ' || un.name, '')
                         FROM current_perimeter p
                         JOIN etablissement e ON e.id = p.etablissement_id
@@ -70,11 +74,33 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
     .await
     .context("listing the usagers of the caller's units")
     .map_err(db_error)?;
+    // How many match: all of them without a search, those listed when the
+    // answer is not full, counted otherwise.
+    let matching = if words.is_empty() {
+        total
+    } else if rows.len() < LIST_LIMIT {
+        rows.len()
+    } else {
+        sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM usager u
+               WHERE u.organisation_id = $2
+                 AND u.id IN (SELECT usager_id FROM current_perimeter WHERE account_id = $1)
+                 AND u.name_search LIKE ALL (
+                     SELECT '% ' || replace(replace(replace(name_fold(n), '\', '\\'), '%', '\%'), '_', '\_') || '%'
+                     FROM unnest($3::text[]) n)"#,
+            principal.account_id,
+            principal.organisation_id,
+            &words,
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .context("counting the usagers matching a search")
+        .map_err(db_error)? as usize
+    };
     tx.commit()
         .await
         .context("ending the list")
         .map_err(db_error)?;
-    let matching = rows.first().map_or(0, |r| r.matching as usize);
     Ok(UsagerListing {
         usagers: rows
             .into_iter()
@@ -145,6 +171,8 @@ pub(crate) async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError
     .filter(|_| access.break_glass)
     .map(time::hour_minute);
     let break_glass = access.break_glass;
+    // Allergies are read with the identity: every page of the person shows them.
+    let allergies = crate::soins::server::allergies_of(&mut tx, &principal, id).await?;
     access.commit(tx, None).await?;
 
     let age = time::age_on(usager.birth_date, today);
@@ -162,6 +190,7 @@ pub(crate) async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError
         break_glass_until,
         sections,
         photo,
+        allergies: Some(allergies),
     })
 }
 

@@ -14,6 +14,7 @@ pub mod organisation;
 pub mod projet;
 pub mod record;
 pub mod serafin;
+pub mod soins;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod time;

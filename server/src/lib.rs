@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_projet;
 pub mod demo_record;
+pub mod demo_soins;
 pub mod download;
 pub mod embedded_pg;
 pub mod guard;

@@ -368,6 +368,56 @@ pub const POLICIES: &[(&str, Policy)] = &[
     ("/api/projets_echeances", Policy::StaffList),
     ("/api/trame", Policy::Administration),
     ("/api/trame_modifier", Policy::Administration),
+    (
+        "/api/soins",
+        Policy::Record {
+            section: Section::Soins,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/allergies",
+        Policy::Record {
+            section: Section::Identite,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/allergie_ajouter",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/allergie_terminer",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/allergie_aucune",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/mesures_saisir",
+        Policy::Record {
+            section: Section::Soins,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/alerte_acquitter",
+        Policy::Record {
+            section: Section::Soins,
+            action: Action::Write,
+        },
+    ),
+    ("/api/alertes_unite", Policy::StaffList),
     ("/api/cahier_de_liaison", Policy::StaffList),
     ("/api/agenda_unite", Policy::StaffList),
     ("/api/documents_echeances", Policy::StaffList),

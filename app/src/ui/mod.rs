@@ -7,6 +7,7 @@ pub mod auth;
 pub mod document;
 pub mod outbox;
 pub mod projet;
+pub mod soins;
 pub mod transmission;
 pub mod travail;
 pub mod usager;

@@ -119,6 +119,8 @@ pub struct UsagerRecord {
     pub sections: Vec<crate::access::Section>,
     /// The latest identity photo (a document), when the viewer reads documents.
     pub photo: Option<Uuid>,
+    /// Allergies, read with the identity (None: the viewer is a family).
+    pub allergies: Option<crate::soins::Allergies>,
 }
 
 impl UsagerRecord {

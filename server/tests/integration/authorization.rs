@@ -161,6 +161,20 @@ async fn sample_arguments(pool: &PgPool, path: &str, usager: Uuid) -> Vec<(Strin
             ("form[training]", "".into()),
         ],
         "/api/travail_observation" => vec![("key", key()), ("body", "Observation".into())],
+        "/api/allergie_ajouter" => vec![
+            ("input[id]", key()),
+            ("input[substance]", "Latex".into()),
+            ("input[kind]", "allergie".into()),
+            ("input[severity]", "moderee".into()),
+            ("input[certainty]", "suspectee".into()),
+        ],
+        "/api/allergie_terminer" => vec![
+            ("allergy_id", key()),
+            ("end", "refutee".into()),
+            ("reason", "Test".into()),
+        ],
+        "/api/mesures_saisir" => vec![("input[id]", key()), ("input[pulse]", "72".into())],
+        "/api/alerte_acquitter" => vec![("alert_id", key()), ("action", "Test".into())],
         "/api/projet" | "/api/projet_falc" | "/api/projet_avenant" => vec![("projet", key())],
         "/api/projet_comparer" => vec![("projet", key()), ("from", "1".into()), ("to", "0".into())],
         "/api/projet_creer" => vec![

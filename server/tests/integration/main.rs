@@ -14,5 +14,6 @@ mod platform;
 mod projet;
 mod record;
 mod rights;
+mod soins;
 mod unavailable;
 mod usagers;

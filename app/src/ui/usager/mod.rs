@@ -58,6 +58,7 @@ pub fn UsagersPage() -> impl IntoView {
                     <a href="/agenda">"Agenda de mes unités"</a>
                     <a href="/documents/echeances">"Documents à renouveler"</a>
                 </nav>
+                <super::soins::UnitAlertsPanel/>
                 <super::projet::EcheancesPanel/>
                 <form class="search" method="get" action="/usagers" role="search">
                     <label for="recherche" class="visually-hidden">"Rechercher un usager par son nom"</label>

@@ -42,7 +42,8 @@ fn slug(s: Section) -> Option<&'static str> {
         Section::Documents => Some("documents"),
         Section::Travail => Some("travail"),
         Section::Audit => Some("acces"),
-        Section::Soins | Section::Medical => None,
+        Section::Soins => Some("soins"),
+        Section::Medical => None,
     }
 }
 
@@ -149,8 +150,8 @@ fn Record(r: UsagerRecord, part: Memo<Part>) -> impl IntoView {
                 </p>
             </div>
         </section>
-        <section class="alerts-slot" aria-label="Alertes">
-            <p class="muted">"Allergies et alertes : aucune enregistrée."</p>
+        <section class="alerts-slot" aria-label="Allergies">
+            {r.allergies.clone().map(|allergies| view! { <crate::ui::soins::AllergyBand allergies/> })}
         </section>
         <nav aria-label="Sections du dossier" class="sections">
             <ul class="section-nav" data-testid="sections">
@@ -185,7 +186,8 @@ fn section_view(id: Uuid, s: Section, name: String) -> AnyView {
         Section::Documents => view! { <DocumentsSection id/> }.into_any(),
         Section::Travail => view! { <TravailSection id/> }.into_any(),
         Section::Audit => view! { <WhoAccessed id/> }.into_any(),
-        Section::Soins | Section::Medical => view! {
+        Section::Soins => view! { <crate::ui::soins::SoinsSection id/> }.into_any(),
+        Section::Medical => view! {
             <p class="muted">{format!("{} : module à venir.", s.label())}</p>
         }
         .into_any(),

@@ -1,0 +1,350 @@
+//! The soins section of a record (allergies, measures with NEWS2, alerts),
+//! the allergy band of the record's header, and the unit's open alerts on
+//! the home page.
+
+use super::{error_view, ErrorNotice};
+use crate::soins::{
+    get_soins, unit_alerts, AcknowledgeAlert, AddAllergy, AlertView, Allergies, AllergyEnd,
+    AllergyKind, Certainty, Consciousness, EndAllergy, MeasureSetView, Severity,
+    StateNoKnownAllergy, WriteMeasures,
+};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// The allergies in the record's header: a severe one cannot be missed.
+#[component]
+pub fn AllergyBand(allergies: Allergies) -> impl IntoView {
+    let severe = allergies.severe();
+    let class = if severe {
+        "notice notice-danger allergy-band"
+    } else if allergies.in_force.is_empty() {
+        "allergy-band muted"
+    } else {
+        "notice notice-warning allergy-band"
+    };
+    view! {
+        <p class=class data-testid="allergies" role=severe.then_some("alert")>
+            {severe.then(|| view! { <strong>"⚠ Allergie sévère. "</strong> })}
+            {allergies.band()}
+        </p>
+    }
+}
+
+fn options(list: &'static [(&'static str, &'static str)]) -> impl IntoView {
+    list.iter()
+        .map(|(code, label)| view! { <option value=*code>{*label}</option> })
+        .collect_view()
+}
+
+#[component]
+pub fn SoinsSection(id: Uuid) -> impl IntoView {
+    let add = ServerAction::<AddAllergy>::new();
+    let end = ServerAction::<EndAllergy>::new();
+    let none = ServerAction::<StateNoKnownAllergy>::new();
+    let measure = ServerAction::<WriteMeasures>::new();
+    let ack = ServerAction::<AcknowledgeAlert>::new();
+    let data = Resource::new(
+        move || {
+            (
+                add.version().get(),
+                end.version().get(),
+                none.version().get(),
+                measure.version().get(),
+                ack.version().get(),
+            )
+        },
+        move |_| get_soins(id),
+    );
+    let error = move || {
+        add.value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| end.value().get().and_then(|r| r.err()))
+            .or_else(|| none.value().get().and_then(|r| r.err()))
+            .or_else(|| measure.value().get().and_then(|r| r.err()))
+            .or_else(|| ack.value().get().and_then(|r| r.err()))
+    };
+    let written = move || {
+        measure.value().get().and_then(|r| r.ok()).map(|s| {
+            let mut words = vec![format!("Mesures enregistrées ({}).", s.taken_at)];
+            if let Some(n) = s.news2 {
+                words.push(n.label());
+            }
+            if !s.unusual.is_empty() {
+                words.push(format!("Valeurs inhabituelles : {}.", s.unusual.join(", ")));
+            }
+            words.join(" ")
+        })
+    };
+    view! {
+        <section id="soins" aria-labelledby="titre-soins" class="record-section" data-testid="soins">
+            <h2 id="titre-soins">"Soins"</h2>
+            {move || error().map(|e| view! { <ErrorNotice error=e/> })}
+            <p class="notice notice-info" role="status" aria-live="polite">{written}</p>
+            <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                {move || Suspend::new(async move {
+                    let s = match data.await {
+                        Ok(s) => s,
+                        Err(e) => return error_view(e),
+                    };
+                    let open: Vec<AlertView> = s.alerts.iter().filter(|a| a.acknowledged.is_none()).cloned().collect();
+                    view! {
+                        {(!open.is_empty()).then(|| view! {
+                            <div class="notice notice-danger" role="alert" data-testid="alertes-news2">
+                                <h3>"Alerte NEWS2 à prendre en compte"</h3>
+                                {open.into_iter().map(|a| view! {
+                                    <div class="alert-item">
+                                        <p><strong>{a.label.clone()}</strong>{format!(" — mesures du {} par {}", a.raised_at, a.raised_by)}</p>
+                                        {s.may_write.then(|| view! {
+                                            <ActionForm action=ack attr:class="form-grid">
+                                                <input type="hidden" name="id" value=id.to_string()/>
+                                                <input type="hidden" name="alert_id" value=a.id.to_string()/>
+                                                <div class="field">
+                                                    <label for=format!("ack-{}", a.id)>"Ce qui a été fait"</label>
+                                                    <textarea id=format!("ack-{}", a.id) name="action" rows="2" required></textarea>
+                                                </div>
+                                                <button type="submit" class="button button-primary">"Acquitter l’alerte"</button>
+                                            </ActionForm>
+                                        })}
+                                    </div>
+                                }).collect_view()}
+                            </div>
+                        })}
+                        <AllergiesBlock id allergies=s.allergies.clone() add end none/>
+                        {s.may_write.then(|| view! { <MeasureForm id action=measure/> })}
+                        <h3>"Dernières mesures"</h3>
+                        <MeasureTable sets=s.sets.clone()/>
+                        {let done: Vec<AlertView> = s.alerts.iter().filter(|a| a.acknowledged.is_some()).cloned().collect();
+                         (!done.is_empty()).then(|| view! {
+                            <h3>"Alertes acquittées"</h3>
+                            <ul class="notes">
+                                {done.into_iter().map(|a| view! {
+                                    <li class="note"><p><strong>{a.label}</strong>{format!(" — {}", a.raised_at)}</p>
+                                    <p class="muted">{a.acknowledged}</p></li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    }.into_any()
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn AllergiesBlock(
+    id: Uuid,
+    allergies: Allergies,
+    add: ServerAction<AddAllergy>,
+    end: ServerAction<EndAllergy>,
+    none: ServerAction<StateNoKnownAllergy>,
+) -> impl IntoView {
+    let may_write = allergies.may_write;
+    view! {
+        <h3>"Allergies et intolérances"</h3>
+        <AllergyBand allergies=allergies.clone()/>
+        {allergies.none_known.clone().map(|n| view! { <p class="muted">{n}</p> })}
+        <ul class="notes" data-testid="allergies-en-cours">
+            {allergies.in_force.clone().into_iter().map(|a| view! {
+                <li class="note" class:severe=a.severity == Severity::Severe>
+                    <p><strong>{a.substance.clone()}</strong>
+                        {format!(" — {} {}, {}", a.kind.label(), a.severity.label().to_lowercase(), a.certainty.label().to_lowercase())}</p>
+                    {a.reaction.clone().map(|r| view! { <p>{format!("Réaction : {r}")}</p> })}
+                    <p class="muted">{format!("Constatée le {} · notée par {}{}", a.noted_on, a.noted_by,
+                        a.source.clone().map(|s| format!(" · source : {s}")).unwrap_or_default())}</p>
+                    {may_write.then(|| view! {
+                        <details class="edit">
+                            <summary>"Terminer ou réfuter"</summary>
+                            <ActionForm action=end attr:class="form-grid">
+                                <input type="hidden" name="id" value=id.to_string()/>
+                                <input type="hidden" name="allergy_id" value=a.id.to_string()/>
+                                <div class="field"><label for=format!("fin-{}", a.id)>"Fin"</label>
+                                    <select id=format!("fin-{}", a.id) name="end">{options(AllergyEnd::LIST)}</select></div>
+                                <div class="field"><label for=format!("motif-{}", a.id)>"Motif"</label>
+                                    <input id=format!("motif-{}", a.id) name="reason" type="text" required/></div>
+                                <button type="submit" class="button">"Enregistrer"</button>
+                            </ActionForm>
+                        </details>
+                    })}
+                </li>
+            }).collect_view()}
+        </ul>
+        {(!allergies.ended.is_empty()).then(|| view! {
+            <details>
+                <summary>{format!("Historique ({} terminée(s) ou réfutée(s))", allergies.ended.len())}</summary>
+                <ul class="notes">
+                    {allergies.ended.clone().into_iter().map(|a| view! {
+                        <li class="note"><p><s>{a.substance.clone()}</s></p><p class="muted">{a.ended.clone()}</p></li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        })}
+        {may_write.then(|| view! {
+            <details class="edit">
+                <summary>"Ajouter une allergie ou une intolérance"</summary>
+                <ActionForm action=add attr:class="form-grid">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="input[id]" value=Uuid::new_v4().to_string()/>
+                    <div class="field"><label for="al-sub">"Substance"</label><input id="al-sub" name="input[substance]" type="text" required maxlength="200"/></div>
+                    <div class="field"><label for="al-kind">"Type"</label><select id="al-kind" name="input[kind]">{options(AllergyKind::LIST)}</select></div>
+                    <div class="field"><label for="al-reac">"Réaction"</label><input id="al-reac" name="input[reaction]" type="text" maxlength="200"/></div>
+                    <div class="field"><label for="al-sev">"Sévérité"</label><select id="al-sev" name="input[severity]">{options(Severity::LIST)}</select></div>
+                    <div class="field"><label for="al-cert">"Certitude"</label><select id="al-cert" name="input[certainty]">{options(Certainty::LIST)}</select></div>
+                    <div class="field"><label for="al-src">"Source"</label><input id="al-src" name="input[source]" type="text" maxlength="200"/></div>
+                    <div class="field"><label for="al-date">"Constatée le"</label><input id="al-date" name="input[noted_on]" type="date"/></div>
+                    <button type="submit" class="button button-primary">"Enregistrer l’allergie"</button>
+                </ActionForm>
+            </details>
+            {(allergies.in_force.is_empty() && allergies.none_known.is_none()).then(|| view! {
+                <ActionForm action=none>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit" class="button">"Déclarer « aucune allergie connue »"</button>
+                </ActionForm>
+            })}
+        })}
+    }
+}
+
+/// One numeric field of the measure form (numeric keypad on a tablet).
+fn number_field(
+    name: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    decimal: bool,
+) -> impl IntoView {
+    let id = format!("m-{name}");
+    view! {
+        <div class="field measure-field">
+            <label for=id.clone()>{label}<span class="muted">{format!(" ({unit})")}</span></label>
+            <input id=id name=format!("input[{name}]") type="text"
+                inputmode=if decimal { "decimal" } else { "numeric" } autocomplete="off" size="5"/>
+        </div>
+    }
+}
+
+#[component]
+fn MeasureForm(id: Uuid, action: ServerAction<WriteMeasures>) -> impl IntoView {
+    view! {
+        <details class="edit" open>
+            <summary>"Saisir des mesures"</summary>
+            <ActionForm action attr:class="form-grid measure-form" attr:data-testid="saisie-mesures">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="input[id]" value=Uuid::new_v4().to_string()/>
+                <fieldset>
+                    <legend>"Constantes (NEWS2)"</legend>
+                    {number_field("systolic", "Tension systolique", "mmHg", false)}
+                    {number_field("diastolic", "Tension diastolique", "mmHg", false)}
+                    {number_field("pulse", "Pouls", "/min", false)}
+                    {number_field("temperature", "Température", "°C", true)}
+                    {number_field("spo2", "SpO₂", "%", false)}
+                    <div class="field checkbox"><input id="m-o2" name="input[on_oxygen]" type="checkbox" value="true"/><label for="m-o2">"Sous oxygène"</label></div>
+                    <div class="field checkbox"><input id="m-s2" name="input[spo2_scale_2]" type="checkbox" value="true"/><label for="m-s2">"Échelle SpO₂ 2 (cible 88–92 %)"</label></div>
+                    {number_field("respiratory_rate", "Fréquence respiratoire", "/min", false)}
+                    <div class="field"><label for="m-acvpu">"Conscience (ACVPU)"</label>
+                        <select id="m-acvpu" name="input[consciousness]"><option value="">"—"</option>{options(Consciousness::LIST)}</select></div>
+                </fieldset>
+                <fieldset>
+                    <legend>"Autres mesures"</legend>
+                    {number_field("weight", "Poids", "kg", true)}
+                    {number_field("height", "Taille", "cm", false)}
+                    {number_field("glucose", "Glycémie", "g/L", true)}
+                    {number_field("pain_self", "Douleur dite (EVA/EN)", "0 à 10", false)}
+                    {number_field("pain_algoplus", "Douleur observée (Algoplus)", "0 à 5", false)}
+                </fieldset>
+                <div class="field"><label for="m-at">"Heure de la mesure (vide : maintenant)"</label>
+                    <input id="m-at" name="input[taken_at]" type="datetime-local"/></div>
+                <button type="submit" class="button button-primary">"Enregistrer les mesures"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+fn cell<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map(|v| v.to_string().replace('.', ","))
+        .unwrap_or_else(|| "—".into())
+}
+
+#[component]
+fn MeasureTable(sets: Vec<MeasureSetView>) -> impl IntoView {
+    if sets.is_empty() {
+        return view! { <p class="muted">"Aucune mesure enregistrée."</p> }.into_any();
+    }
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Dernières mesures">
+            <table class="measures" data-testid="mesures">
+                <caption class="visually-hidden">"Dernières mesures, la plus récente en premier"</caption>
+                <thead><tr>
+                    <th scope="col">"Date"</th><th scope="col">"TA"</th><th scope="col">"Pouls"</th>
+                    <th scope="col">"T °C"</th><th scope="col">"SpO₂"</th><th scope="col">"FR"</th>
+                    <th scope="col">"Cons."</th><th scope="col">"Poids (IMC)"</th><th scope="col">"Glyc."</th>
+                    <th scope="col">"Douleur"</th><th scope="col">"NEWS2"</th><th scope="col">"Par"</th>
+                </tr></thead>
+                <tbody>
+                    {sets.into_iter().map(|s| {
+                        let m = &s.measures;
+                        let ta = m.systolic.zip(m.diastolic).map(|(a, b)| format!("{a}/{b}"));
+                        let weight = m.weight.map(|w| format!("{}{}", cell(Some(w)), s.bmi.map(|b| format!(" ({})", cell(Some(b)))).unwrap_or_default()));
+                        let pain = match (m.pain_self, m.pain_algoplus) {
+                            (Some(p), _) => Some(format!("{p}/10")),
+                            (None, Some(a)) => Some(format!("Algoplus {a}/5")),
+                            _ => None,
+                        };
+                        let spo2 = m.spo2.map(|v| format!("{v}{}", if m.on_oxygen { " (O₂)" } else { "" }));
+                        view! {
+                            <tr class:unusual=!s.unusual.is_empty() title=s.unusual.join(", ")>
+                                <td>{s.taken_at.clone()}</td><td>{cell(ta)}</td><td>{cell(m.pulse)}</td>
+                                <td>{cell(m.temperature)}</td><td>{cell(spo2)}</td><td>{cell(m.respiratory_rate)}</td>
+                                <td>{cell(m.consciousness.map(Consciousness::code))}</td><td>{cell(weight)}</td>
+                                <td>{cell(m.glucose)}</td><td>{cell(pain)}</td>
+                                <td class:alert=s.alert.is_some()>{cell(s.news2.map(|n| n.total))}</td>
+                                <td>{s.author.clone()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// The open NEWS2 alerts of the caller's units, on the home page of those
+/// who write care (asked only for them: anyone else would be refused).
+#[component]
+pub fn UnitAlertsPanel() -> impl IntoView {
+    let user = super::use_session().user;
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let care = user.await.ok().flatten().is_some_and(|u| u.writes_care);
+                care.then(|| view! { <OpenAlerts/> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OpenAlerts() -> impl IntoView {
+    let data = Resource::new(|| (), |_| unit_alerts());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(list) = data.await else { return ().into_any() };
+                if list.is_empty() {
+                    return ().into_any();
+                }
+                view! {
+                    <section class="notice notice-danger" aria-labelledby="titre-alertes" data-testid="alertes-unite">
+                        <h2 id="titre-alertes">"Alertes NEWS2 non acquittées"</h2>
+                        <ul>
+                            {list.into_iter().map(|a| view! {
+                                <li><a href=format!("/usagers/{}/soins", a.usager_id)><strong>{a.usager}</strong></a>
+                                    {format!(" — {} ({}{})", a.label, a.raised_at, a.unit.map(|u| format!(", {u}")).unwrap_or_default())}</li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }.into_any()
+            })}
+        </Transition>
+    }
+}

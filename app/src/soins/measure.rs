@@ -207,12 +207,14 @@ impl Measures {
             pain_algoplus: int(&ALGOPLUS, &i.pain_algoplus)?,
         };
         match (m.systolic, m.diastolic) {
-            (Some(s), Some(d)) if s <= d => return Err(AppError::invalid(
-                "diastolic",
-                &format!(
+            (Some(s), Some(d)) if s <= d => {
+                return Err(AppError::invalid(
+                    "diastolic",
+                    &format!(
                     "Tension : la systolique ({s}) doit être plus haute que la diastolique ({d})."
                 ),
-            )),
+                ))
+            }
             (Some(_), None) | (None, Some(_)) => {
                 return Err(AppError::invalid(
                     "diastolic",

@@ -521,6 +521,21 @@ pub async fn unit_alerts() -> Result<Vec<AlertView>, AppError> {
     let state = AppState::get()?;
     require_list(&state, &principal, Section::Soins, Action::Read).await?;
     let mut tx = state.begin().await?;
+    let list = open_alerts(&mut tx, &principal).await?;
+    tx.commit()
+        .await
+        .context("tracing the alerts list")
+        .map_err(db_error)?;
+    Ok(list)
+}
+
+/// The open alerts of the people of the caller's units whose soins the
+/// caller reads, each traced as a read ("Mes usagers" shows them to those
+/// who read soins).
+pub(crate) async fn open_alerts(
+    tx: &mut PgConnection,
+    principal: &Principal,
+) -> Result<Vec<AlertView>, AppError> {
     let mine = sqlx::query_scalar!(
         r#"SELECT DISTINCT al.usager_id AS "id!" FROM news2_alert al
            JOIN current_perimeter p ON p.usager_id = al.usager_id AND p.account_id = $1
@@ -536,22 +551,18 @@ pub async fn unit_alerts() -> Result<Vec<AlertView>, AppError> {
     // perimeter that changed) say the rest.
     let mut readable = Vec::new();
     for id in mine {
-        if may(&mut tx, &principal, id, Section::Soins, Action::Read).await? {
+        if may(&mut *tx, principal, id, Section::Soins, Action::Read).await? {
             readable.push(id);
         }
     }
-    let list = alerts(&mut tx, &readable, true, None).await?;
+    let list = alerts(&mut *tx, &readable, true, None).await?;
     append_list_reads(
-        &mut tx,
-        &principal,
+        &mut *tx,
+        principal,
         list.iter().map(|a| a.usager_id),
         Section::Soins,
         "alertes_news2",
     )
     .await?;
-    tx.commit()
-        .await
-        .context("tracing the alerts list")
-        .map_err(db_error)?;
     Ok(list)
 }

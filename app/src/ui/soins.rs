@@ -4,9 +4,9 @@
 
 use super::{error_view, ErrorNotice};
 use crate::soins::{
-    get_soins, unit_alerts, AcknowledgeAlert, AddAllergy, AlertView, Allergies, AllergyEnd,
-    AllergyKind, Certainty, Consciousness, EndAllergy, MeasureSetView, Severity,
-    StateNoKnownAllergy, WriteMeasures,
+    get_soins, AcknowledgeAlert, AddAllergy, AlertView, Allergies, AllergyEnd, AllergyKind,
+    Certainty, Consciousness, EndAllergy, MeasureSetView, Severity, StateNoKnownAllergy,
+    WriteMeasures,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -308,43 +308,18 @@ fn MeasureTable(sets: Vec<MeasureSetView>) -> impl IntoView {
     .into_any()
 }
 
-/// The open NEWS2 alerts of the caller's units, on the home page of those
-/// who write care (asked only for them: anyone else would be refused).
-#[component]
-pub fn UnitAlertsPanel() -> impl IntoView {
-    let user = super::use_session().user;
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let care = user.await.ok().flatten().is_some_and(|u| u.writes_care);
-                care.then(|| view! { <OpenAlerts/> })
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn OpenAlerts() -> impl IntoView {
-    let data = Resource::new(|| (), |_| unit_alerts());
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let Ok(list) = data.await else { return ().into_any() };
-                if list.is_empty() {
-                    return ().into_any();
-                }
-                view! {
-                    <section class="notice notice-danger" aria-labelledby="titre-alertes" data-testid="alertes-unite">
-                        <h2 id="titre-alertes">"Alertes NEWS2 non acquittées"</h2>
-                        <ul>
-                            {list.into_iter().map(|a| view! {
-                                <li><a href=format!("/usagers/{}/soins", a.usager_id)><strong>{a.usager}</strong></a>
-                                    {format!(" — {} ({}{})", a.label, a.raised_at, a.unit.map(|u| format!(", {u}")).unwrap_or_default())}</li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                }.into_any()
-            })}
-        </Transition>
-    }
+/// The open NEWS2 alerts of the caller's units, on the home page (they
+/// come with "Mes usagers", for those who read soins).
+pub fn unit_alerts_panel(list: Vec<AlertView>) -> impl IntoView {
+    (!list.is_empty()).then(|| view! {
+        <section class="notice notice-danger" aria-labelledby="titre-alertes" data-testid="alertes-unite">
+            <h2 id="titre-alertes">"Alertes NEWS2 non acquittées"</h2>
+            <ul>
+                {list.into_iter().map(|a| view! {
+                    <li><a href=format!("/usagers/{}/soins", a.usager_id)><strong>{a.usager}</strong></a>
+                        {format!(" — {} ({}{})", a.label, a.raised_at, a.unit.map(|u| format!(", {u}")).unwrap_or_default())}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+    })
 }

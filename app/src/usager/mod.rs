@@ -148,6 +148,8 @@ pub struct UsagerListing {
     pub total: usize,
     /// People matching the search (`total` when the list is whole).
     pub matching: usize,
+    /// The open NEWS2 alerts of the caller's units, for those who read soins.
+    pub alerts: Vec<crate::soins::AlertView>,
 }
 
 impl UsagerListing {

@@ -58,7 +58,6 @@ pub fn UsagersPage() -> impl IntoView {
                     <a href="/agenda">"Agenda de mes unités"</a>
                     <a href="/documents/echeances">"Documents à renouveler"</a>
                 </nav>
-                <super::soins::UnitAlertsPanel/>
                 <super::projet::EcheancesPanel/>
                 <form class="search" method="get" action="/usagers" role="search">
                     <label for="recherche" class="visually-hidden">"Rechercher un usager par son nom"</label>
@@ -88,8 +87,12 @@ pub fn UsagersPage() -> impl IntoView {
 #[component]
 fn UsagerList(list: UsagerListing, search: RwSignal<String>) -> impl IntoView {
     let UsagerListing {
-        total, matching, ..
+        total,
+        matching,
+        ref alerts,
+        ..
     } = list;
+    let alerts = alerts.clone();
     let complete = list.complete();
     let list = list.usagers;
     // The person whose note is being written (one at a time).
@@ -105,6 +108,7 @@ fn UsagerList(list: UsagerListing, search: RwSignal<String>) -> impl IntoView {
         })
     });
     view! {
+        {crate::ui::soins::unit_alerts_panel(alerts)}
         <p class="count" aria-live="polite">
             {move || {
                 let n = shown.get().len();

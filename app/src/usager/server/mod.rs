@@ -9,7 +9,7 @@ pub mod identity;
 use super::{
     search_words, AccompagnementView, UsagerListing, UsagerRecord, UsagerSummary, LIST_LIMIT,
 };
-use crate::access::server::{authorize, readable_sections, require_kind};
+use crate::access::server::{authorize, profession_may, readable_sections, require_kind};
 use crate::access::{Action, Section};
 use crate::auth::server::require_principal;
 use crate::auth::AccountKind;
@@ -97,6 +97,11 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
         .context("counting the usagers matching a search")
         .map_err(db_error)? as usize
     };
+    let alerts = if profession_may(&mut tx, &principal, Section::Soins, Action::Read).await? {
+        crate::soins::server::open_alerts(&mut tx, &principal).await?
+    } else {
+        Vec::new()
+    };
     tx.commit()
         .await
         .context("ending the list")
@@ -113,6 +118,7 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
             .collect(),
         total,
         matching,
+        alerts,
     })
 }
 

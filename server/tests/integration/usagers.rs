@@ -234,7 +234,11 @@ async fn another_organisations_usager_is_forbidden_audited_and_unchanged(pool: P
 async fn a_perimeter_larger_than_one_answer_is_searched_on_the_server(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     sqlx::query(
-        "WITH u AS (SELECT id, etablissement_id FROM unit ORDER BY id LIMIT 1),
+        "WITH u AS (SELECT un.id, un.etablissement_id FROM unit un
+                    WHERE NOT EXISTS (SELECT 1 FROM current_assignment s JOIN account a ON a.id = s.account_id
+                                      WHERE a.login = 'educateur' AND s.etablissement_id = un.etablissement_id
+                                        AND (s.unit_id IS NULL OR s.unit_id = un.id))
+                    ORDER BY un.id LIMIT 1),
               new AS (
                  INSERT INTO usager (id, organisation_id, used_first_name, used_last_name, birth_date,
                                      birth_last_name, birth_first_names, sex)

@@ -29,7 +29,7 @@ test("Mes usagers et la fiche d'un usager", async ({ page }) => {
   await expect(page.getByTestId("apercu")).toBeVisible();
   await expectNoViolations(page);
   // Every section the éducateur reads, one after the other.
-  for (const label of ["Identité et administratif", "Projet personnalisé", "Transmissions", "Agenda", "Documents"]) {
+  for (const label of ["Identité et administratif", "Projet personnalisé", "Transmissions", "Agenda", "Documents", "Soins"]) {
     await hydrated(page);
     await openSection(page, label);
     await expect(page.locator(".record-section").first()).toBeVisible();

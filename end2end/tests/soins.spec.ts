@@ -4,7 +4,7 @@ import { BASE_URL, hydrated, openSection, signedIn } from "./helpers";
 /** Each viewport project runs with its own person of the unit. */
 function person(): string {
   const i = ["tablette-portrait", "tablette-paysage", "telephone"].indexOf(test.info().project.name);
-  return ["Sacha NOËL", "Eva POULAIN", "Martin GAILLARD"][Math.max(i, 0)];
+  return ["Sacha NOËL", "Eva POULAIN", "Hélène LEFÈVRE-DUBOIS"][Math.max(i, 0)];
 }
 
 test("l'aide-soignant saisit des constantes qui déclenchent NEWS2, l'infirmière voit l'alerte et l'acquitte", async ({ page, browser }) => {
@@ -24,6 +24,11 @@ test("l'aide-soignant saisit des constantes qui déclenchent NEWS2, l'infirmièr
   const alert = page.getByTestId("alertes-news2");
   await expect(alert).toContainText("NEWS2 7");
   await expect(page.getByTestId("mesures").locator("tbody tr").first()).toContainText("105/70");
+  // The pulse chart of the week shows the point (SVG drawn by the server).
+  await page.getByRole("navigation", { name: "Mesure de la courbe" }).getByRole("link", { name: "Pouls" }).click();
+  await page.getByRole("navigation", { name: "Période de la courbe" }).getByRole("link", { name: "7 jours" }).click();
+  await expect(page.getByTestId("courbe").locator("svg circle").first()).toBeAttached();
+  await expect(page.getByTestId("courbe")).toContainText("Pouls (/min)");
 
   // An impossible value is refused in French, and nothing is added.
   await form.locator("#m-temperature").fill("60");

@@ -376,6 +376,13 @@ pub const POLICIES: &[(&str, Policy)] = &[
         },
     ),
     (
+        "/api/courbe",
+        Policy::Record {
+            section: Section::Soins,
+            action: Action::Read,
+        },
+    ),
+    (
         "/api/allergies",
         Policy::Record {
             section: Section::Identite,

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod chart;
 pub mod measure;
 pub mod news2;
 #[cfg(feature = "ssr")]
@@ -235,6 +236,12 @@ pub const RECENT_SETS: i64 = 20;
 #[server(endpoint = "soins")]
 pub async fn get_soins(id: Uuid) -> Result<SoinsView, AppError> {
     server::get_soins(id).await
+}
+
+/// The chart of one measure over 7, 30 or 365 days.
+#[server(endpoint = "courbe")]
+pub async fn get_chart(id: Uuid, field: String, days: u32) -> Result<chart::Chart, AppError> {
+    server::get_chart(id, field, days).await
 }
 
 /// The allergies of a person (read with the record's identity).

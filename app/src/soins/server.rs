@@ -566,3 +566,80 @@ pub(crate) async fn open_alerts(
     .await?;
     Ok(list)
 }
+
+pub async fn get_chart(id: Uuid, field: String, days: u32) -> Result<chart::Chart, AppError> {
+    let e = enter(id, Section::Soins, Action::Read).await?;
+    let (field, label, unit) = chart::charted(&field)
+        .ok_or_else(|| AppError::invalid("field", "Cette mesure n’a pas de courbe."))?;
+    if !chart::PERIODS.iter().any(|(d, _)| *d == days) {
+        return Err(AppError::invalid(
+            "days",
+            "Choisissez 7 jours, 30 jours ou 1 an.",
+        ));
+    }
+    let end = Utc::now();
+    let start = end - chrono::Duration::days(i64::from(days));
+    let mut tx = e.state.begin().await?;
+    let rows = sqlx::query!(
+        r#"SELECT taken_at AS "taken_at: DateTime<Utc>",
+                  (CASE $2
+                       WHEN 'temperature' THEN temperature
+                       WHEN 'pulse' THEN pulse::real
+                       WHEN 'systolic' THEN systolic::real
+                       WHEN 'diastolic' THEN diastolic::real
+                       WHEN 'spo2' THEN spo2::real
+                       WHEN 'respiratory_rate' THEN respiratory_rate::real
+                       WHEN 'weight' THEN weight
+                       WHEN 'glucose' THEN glucose
+                       WHEN 'pain_self' THEN pain_self::real
+                       WHEN 'pain_algoplus' THEN pain_algoplus::real
+                   END) AS "value!"
+           FROM measure_set
+           WHERE usager_id = $1 AND taken_at >= $3 AND taken_at <= $4
+             AND (CASE $2
+                       WHEN 'temperature' THEN temperature
+                       WHEN 'pulse' THEN pulse::real
+                       WHEN 'systolic' THEN systolic::real
+                       WHEN 'diastolic' THEN diastolic::real
+                       WHEN 'spo2' THEN spo2::real
+                       WHEN 'respiratory_rate' THEN respiratory_rate::real
+                       WHEN 'weight' THEN weight
+                       WHEN 'glucose' THEN glucose
+                       WHEN 'pain_self' THEN pain_self::real
+                       WHEN 'pain_algoplus' THEN pain_algoplus::real
+                   END) IS NOT NULL
+           ORDER BY taken_at"#,
+        id,
+        field,
+        start as _,
+        end as _
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .context("reading a chart's measures")
+    .map_err(db_error)?;
+    e.access.commit(tx, Some(format!("courbe:{field}"))).await?;
+    Ok(chart::Chart {
+        field: field.into(),
+        label: label.into(),
+        unit: unit.into(),
+        days,
+        period: format!(
+            "du {} au {}",
+            time::date_time(start)
+                .split(" à ")
+                .next()
+                .unwrap_or_default(),
+            time::date_time(end).split(" à ").next().unwrap_or_default()
+        ),
+        usual: measure::usual_range(field),
+        points: rows
+            .into_iter()
+            .map(|r| chart::Point {
+                at: (r.taken_at - start).num_seconds(),
+                when: time::date_time(r.taken_at),
+                value: r.value,
+            })
+            .collect(),
+    })
+}

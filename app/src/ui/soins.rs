@@ -3,10 +3,11 @@
 //! the home page.
 
 use super::{error_view, ErrorNotice};
+use crate::soins::chart::{Chart, Scale, CHARTED, HEIGHT, MARGIN, PERIODS, WIDTH};
 use crate::soins::{
-    get_soins, AcknowledgeAlert, AddAllergy, AlertView, Allergies, AllergyEnd, AllergyKind,
-    Certainty, Consciousness, EndAllergy, MeasureSetView, Severity, StateNoKnownAllergy,
-    WriteMeasures,
+    get_chart, get_soins, AcknowledgeAlert, AddAllergy, AlertView, Allergies, AllergyEnd,
+    AllergyKind, Certainty, Consciousness, EndAllergy, MeasureSetView, Severity,
+    StateNoKnownAllergy, WriteMeasures,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -114,6 +115,7 @@ pub fn SoinsSection(id: Uuid) -> impl IntoView {
                         {s.may_write.then(|| view! { <MeasureForm id action=measure/> })}
                         <h3>"Dernières mesures"</h3>
                         <MeasureTable sets=s.sets.clone()/>
+                        <ChartBlock id/>
                         {let done: Vec<AlertView> = s.alerts.iter().filter(|a| a.acknowledged.is_some()).cloned().collect();
                          (!done.is_empty()).then(|| view! {
                             <h3>"Alertes acquittées"</h3>
@@ -322,4 +324,104 @@ pub fn unit_alerts_panel(list: Vec<AlertView>) -> impl IntoView {
             </ul>
         </section>
     })
+}
+
+/// A measure's chart over a period, chosen by links (`?courbe=…&jours=…`,
+/// so it works without JavaScript), drawn as SVG with the usual range
+/// shaded, and its values as a table.
+#[component]
+fn ChartBlock(id: Uuid) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let choice = Memo::new(move |_| {
+        let q = query.read();
+        let field = q.get("courbe").unwrap_or_else(|| "temperature".into());
+        let days = q.get("jours").and_then(|d| d.parse().ok()).unwrap_or(30u32);
+        (field, days)
+    });
+    let chart = Resource::new(
+        move || choice.get(),
+        move |(field, days)| get_chart(id, field, days),
+    );
+    let href = move |field: &str, days: u32| {
+        format!("/usagers/{id}/soins?courbe={field}&jours={days}#courbe")
+    };
+    view! {
+        <h3 id="courbe">"Courbes"</h3>
+        <nav aria-label="Mesure de la courbe" class="chips">
+            {CHARTED.iter().map(|(field, label, _)| {
+                let current = move || (choice.get().0 == *field).then_some("page");
+                view! { <a class="chip" href=move || href(field, choice.get().1) aria-current=current>{*label}</a> }
+            }).collect_view()}
+        </nav>
+        <nav aria-label="Période de la courbe" class="chips">
+            {PERIODS.iter().map(|(days, label)| {
+                let days = *days;
+                let current = move || (choice.get().1 == days).then_some("page");
+                view! { <a class="chip" href=move || href(&choice.get().0, days) aria-current=current>{*label}</a> }
+            }).collect_view()}
+        </nav>
+        <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+            {move || Suspend::new(async move {
+                match chart.await {
+                    Ok(c) => chart_view(c).into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn chart_view(c: Chart) -> impl IntoView {
+    let s = Scale::of(&c);
+    let title = format!("{} ({}), {}", c.label, c.unit, c.period);
+    let line = c
+        .points
+        .iter()
+        .map(|p| format!("{:.1},{:.1}", s.x(p.at), s.y(p.value)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let fmt = |v: f32| format!("{}", (v * 10.0).round() / 10.0).replace('.', ",");
+    let band = c.usual.map(|(a, b)| {
+        view! {
+            <rect class="chart-usual" x=MARGIN y=s.y(b) width=WIDTH - 2.0 * MARGIN height=s.y(a) - s.y(b)/>
+            <text class="chart-label" x=WIDTH - MARGIN + 4.0 y=s.y(b) + 4.0>{fmt(b)}</text>
+            <text class="chart-label" x=WIDTH - MARGIN + 4.0 y=s.y(a) + 4.0>{fmt(a)}</text>
+        }
+    });
+    let empty = c.points.is_empty();
+    let usual = c.usual;
+    view! {
+        <figure class="chart" data-testid="courbe">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=title.clone() preserveAspectRatio="xMidYMid meet">
+                {band}
+                <line class="chart-axis" x1=MARGIN y1=HEIGHT - MARGIN x2=WIDTH - MARGIN y2=HEIGHT - MARGIN/>
+                <text class="chart-label" x=4 y=s.y(s.high) + 12.0>{fmt(s.high)}</text>
+                <text class="chart-label" x=4 y=s.y(s.low)>{fmt(s.low)}</text>
+                <polyline class="chart-line" points=line/>
+                {c.points.iter().map(|p| {
+                    let off = usual.is_some_and(|(a, b)| p.value < a || p.value > b);
+                    view! { <circle class="chart-point" class:off=off cx=s.x(p.at) cy=s.y(p.value) r="3"/> }
+                }).collect_view()}
+            </svg>
+            <figcaption>{title}{usual.map(|(a, b)| format!(" — zone grisée : valeurs habituelles, de {} à {}", fmt(a), fmt(b)))}</figcaption>
+        </figure>
+        {if empty {
+            view! { <p class="muted">"Aucune valeur sur cette période."</p> }.into_any()
+        } else {
+            view! {
+                <details>
+                    <summary>{format!("Les {} valeurs en tableau", c.points.len())}</summary>
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Valeurs de la courbe">
+                        <table class="measures">
+                            <caption class="visually-hidden">{format!("{} ({})", c.label, c.unit)}</caption>
+                            <thead><tr><th scope="col">"Date"</th><th scope="col">{format!("{} ({})", c.label, c.unit)}</th></tr></thead>
+                            <tbody>
+                                {c.points.iter().rev().map(|p| view! { <tr><td>{p.when.clone()}</td><td>{fmt(p.value)}</td></tr> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                </details>
+            }.into_any()
+        }}
+    }
 }

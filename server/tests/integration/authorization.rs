@@ -173,6 +173,7 @@ async fn sample_arguments(pool: &PgPool, path: &str, usager: Uuid) -> Vec<(Strin
             ("end", "refutee".into()),
             ("reason", "Test".into()),
         ],
+        "/api/courbe" => vec![("field", "pulse".into()), ("days", "30".into())],
         "/api/mesures_saisir" => vec![("input[id]", key()), ("input[pulse]", "72".into())],
         "/api/alerte_acquitter" => vec![("alert_id", key()), ("action", "Test".into())],
         "/api/projet" | "/api/projet_falc" | "/api/projet_avenant" => vec![("projet", key())],

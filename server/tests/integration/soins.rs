@@ -363,3 +363,53 @@ async fn soins_outside_the_perimeter_or_the_profession_are_refused_and_traced(po
         "{events:?}"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_chart_has_the_values_of_its_period_and_refuses_what_has_no_chart(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let person = shared_usager(&pool, &["aide.soignant"]).await;
+    let id = person.to_string();
+    app.login("aide.soignant").await;
+    for pulse in ["64", "72", "128"] {
+        let (status, body) = post(
+            &app,
+            "mesures_saisir",
+            &set(&id, &Uuid::new_v4().to_string(), &[("pulse", pulse)]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    // One older than the week.
+    sqlx::query("UPDATE measure_set SET taken_at = now() - interval '10 days' WHERE usager_id = $1 AND pulse = 64")
+        .bind(person)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (status, week) = app
+        .call("courbe", &[("id", &id), ("field", "pulse"), ("days", "7")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{week}");
+    let values: Vec<f64> = week["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(values, vec![72.0, 128.0]);
+    assert_eq!(week["usual"], serde_json::json!([50.0, 110.0]));
+    let (_, month) = app
+        .call("courbe", &[("id", &id), ("field", "pulse"), ("days", "30")])
+        .await;
+    assert_eq!(month["points"].as_array().unwrap().len(), 3);
+    let (status, _) = app
+        .call(
+            "courbe",
+            &[("id", &id), ("field", "password_hash"), ("days", "7")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app
+        .call("courbe", &[("id", &id), ("field", "pulse"), ("days", "3")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

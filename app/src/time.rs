@@ -26,6 +26,11 @@ pub fn date_time(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The Paris date of an instant.
+pub fn paris_date(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&Paris).date_naive()
+}
+
 /// "14:05", in Paris time.
 pub fn hour_minute(t: DateTime<Utc>) -> String {
     t.with_timezone(&Paris).format("%H:%M").to_string()

@@ -59,3 +59,22 @@ test("une allergie sévère se voit dans l'en-tête du dossier", async ({ page }
   await expect(band).toContainText("Allergie sévère");
   await expect(band).toContainText("Pénicillines");
 });
+
+test("le réseau coupé au milieu de la tournée : la série de mesures est gardée, puis envoyée une seule fois", async ({ page, context }) => {
+  const name = person();
+  await signedIn(page, "aide.soignant");
+  await page.getByRole("link", { name: new RegExp(name) }).first().click();
+  await openSection(page, "Soins");
+  await hydrated(page);
+  const weight = `${60 + ["tablette-portrait", "tablette-paysage", "telephone"].indexOf(test.info().project.name)},7`;
+  await context.setOffline(true);
+  const form = page.getByTestId("saisie-mesures");
+  await form.locator("#m-pulse").fill("77");
+  await form.locator("#m-weight").fill(weight);
+  await form.getByRole("button", { name: "Enregistrer les mesures" }).click();
+  await expect(page.getByTestId("mesures-gardees")).toContainText("Pas de réseau");
+  await context.setOffline(false);
+  await expect(page.getByText(/en attente d’envoi/)).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId("mesures").locator("tbody tr", { hasText: weight })).toHaveCount(1);
+});

@@ -633,13 +633,46 @@ pub async fn get_chart(id: Uuid, field: String, days: u32) -> Result<chart::Char
             time::date_time(end).split(" à ").next().unwrap_or_default()
         ),
         usual: measure::usual_range(field),
-        points: rows
-            .into_iter()
-            .map(|r| chart::Point {
-                at: (r.taken_at - start).num_seconds(),
-                when: time::date_time(r.taken_at),
-                value: r.value,
-            })
-            .collect(),
+        points: if days > 30 {
+            daily_means(start, rows.into_iter().map(|r| (r.taken_at, r.value)))
+        } else {
+            rows.into_iter()
+                .map(|r| chart::Point {
+                    at: (r.taken_at - start).num_seconds(),
+                    when: time::date_time(r.taken_at),
+                    value: r.value,
+                })
+                .collect()
+        },
     })
+}
+
+/// A year's chart draws one point per day (Paris days): the mean of the
+/// day's values, so that a year of six sets a day stays a readable page.
+fn daily_means(
+    start: DateTime<Utc>,
+    values: impl Iterator<Item = (DateTime<Utc>, f32)>,
+) -> Vec<chart::Point> {
+    let mut days: Vec<(chrono::NaiveDate, DateTime<Utc>, f32, u32)> = Vec::new();
+    for (at, v) in values {
+        let day = time::paris_date(at);
+        match days.last_mut() {
+            Some((d, _, sum, n)) if *d == day => {
+                *sum += v;
+                *n += 1;
+            }
+            _ => days.push((day, at, v, 1)),
+        }
+    }
+    days.into_iter()
+        .map(|(day, first, sum, n)| chart::Point {
+            at: (first - start).num_seconds(),
+            when: if n > 1 {
+                format!("{} (moyenne de {n} mesures)", time::short_date(day))
+            } else {
+                time::date_time(first)
+            },
+            value: (sum / n as f32 * 10.0).round() / 10.0,
+        })
+        .collect()
 }

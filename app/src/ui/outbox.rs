@@ -53,6 +53,8 @@ pub struct Pending {
 pub enum Write {
     /// A new transmission, idempotent on its id.
     Transmission(TransmissionInput),
+    /// A set of measures, idempotent on its id.
+    Measures(crate::soins::MeasureInput),
     /// The text of a template field of a draft project, from `version`.
     ProjetField {
         projet: Uuid,
@@ -69,6 +71,7 @@ impl Write {
     pub fn key(&self) -> String {
         match self {
             Write::Transmission(input) => input.id.to_string(),
+            Write::Measures(input) => input.id.to_string(),
             Write::ProjetField { projet, field, .. } => projet_field_key(*projet, field),
         }
     }
@@ -76,13 +79,16 @@ impl Write {
     /// Whether `flush` sends it without its page. A field's text is sent
     /// again by its editor, which shows a conflict to the person.
     pub fn background(&self) -> bool {
-        matches!(self, Write::Transmission(_))
+        matches!(self, Write::Transmission(_) | Write::Measures(_))
     }
 
     /// Calls the server function of the write.
     pub async fn send(&self, usager_id: Uuid) -> Result<(), AppError> {
         match self.clone() {
             Write::Transmission(input) => crate::transmission::write_transmission(usager_id, input)
+                .await
+                .map(|_| ()),
+            Write::Measures(input) => crate::soins::write_measures(usager_id, input)
                 .await
                 .map(|_| ()),
             Write::ProjetField {
@@ -101,6 +107,7 @@ impl Write {
     fn kind(&self) -> &'static str {
         match self {
             Write::Transmission(_) => "transmission",
+            Write::Measures(_) => "measures",
             Write::ProjetField { .. } => "projet_field",
         }
     }

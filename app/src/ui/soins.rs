@@ -3,6 +3,7 @@
 //! the home page.
 
 use super::{error_view, ErrorNotice};
+use crate::error::AppError;
 use crate::soins::chart::{Chart, Scale, CHARTED, HEIGHT, MARGIN, PERIODS, WIDTH};
 use crate::soins::{
     get_chart, get_soins, AcknowledgeAlert, AddAllergy, AlertView, Allergies, AllergyEnd,
@@ -38,11 +39,14 @@ fn options(list: &'static [(&'static str, &'static str)]) -> impl IntoView {
 }
 
 #[component]
-pub fn SoinsSection(id: Uuid) -> impl IntoView {
+pub fn SoinsSection(id: Uuid, usager: String) -> impl IntoView {
+    let usager = StoredValue::new(usager);
     let add = ServerAction::<AddAllergy>::new();
     let end = ServerAction::<EndAllergy>::new();
     let none = ServerAction::<StateNoKnownAllergy>::new();
     let measure = ServerAction::<WriteMeasures>::new();
+    // Only a confirmed set reloads the section: offline, the form stays.
+    let measured = RwSignal::new(0u32);
     let ack = ServerAction::<AcknowledgeAlert>::new();
     let data = Resource::new(
         move || {
@@ -50,7 +54,7 @@ pub fn SoinsSection(id: Uuid) -> impl IntoView {
                 add.version().get(),
                 end.version().get(),
                 none.version().get(),
-                measure.version().get(),
+                measured.get(),
                 ack.version().get(),
             )
         },
@@ -62,7 +66,13 @@ pub fn SoinsSection(id: Uuid) -> impl IntoView {
             .and_then(|r| r.err())
             .or_else(|| end.value().get().and_then(|r| r.err()))
             .or_else(|| none.value().get().and_then(|r| r.err()))
-            .or_else(|| measure.value().get().and_then(|r| r.err()))
+            .or_else(|| {
+                measure
+                    .value()
+                    .get()
+                    .and_then(|r| r.err())
+                    .filter(|e| !matches!(e, AppError::Transport { .. }))
+            })
             .or_else(|| ack.value().get().and_then(|r| r.err()))
     };
     let written = move || {
@@ -112,7 +122,7 @@ pub fn SoinsSection(id: Uuid) -> impl IntoView {
                             </div>
                         })}
                         <AllergiesBlock id allergies=s.allergies.clone() add end none/>
-                        {s.may_write.then(|| view! { <MeasureForm id action=measure/> })}
+                        {s.may_write.then(|| view! { <MeasureForm id usager=usager.get_value() action=measure saved=measured/> })}
                         <h3>"Dernières mesures"</h3>
                         <MeasureTable sets=s.sets.clone()/>
                         <ChartBlock id/>
@@ -224,14 +234,106 @@ fn number_field(
     }
 }
 
+/// The measure entry. Kept on the tablet (sealed, through the one outbox)
+/// before it is sent, so that a dropped connection loses nothing: the set
+/// goes when the network comes back, once (its id is the key). Without
+/// JavaScript the form posts to the server function itself.
 #[component]
-fn MeasureForm(id: Uuid, action: ServerAction<WriteMeasures>) -> impl IntoView {
+fn MeasureForm(
+    id: Uuid,
+    usager: String,
+    action: ServerAction<WriteMeasures>,
+    /// Bumped after each set the server confirmed (the section reloads).
+    saved: RwSignal<u32>,
+) -> impl IntoView {
+    use super::outbox::{self, Kept, Pending, Write};
+    let key = RwSignal::new(Uuid::new_v4());
+    let kept = RwSignal::new(None::<Kept>);
+    let form = NodeRef::<leptos::html::Form>::new();
+    let usager = StoredValue::new(usager);
+    let send = Action::new_local(move |args: &WriteMeasures| {
+        let args = args.clone();
+        async move {
+            let stored = match super::signed_in_account() {
+                Some(account) => Some(
+                    outbox::put(Pending::new(
+                        account,
+                        args.id,
+                        usager.get_value(),
+                        Write::Measures(args.input.clone()),
+                    ))
+                    .await,
+                ),
+                None => None,
+            };
+            (args, stored)
+        }
+    });
+    // Kept first, then sent; what the server answers decides what stays.
+    Effect::new(move |_| {
+        if let Some((args, _)) = send.value().get() {
+            kept.set(None);
+            action.dispatch(args);
+        }
+    });
+    // The answer to this form's own sending: the value the action held when
+    // the form was drawn (the set that reloaded the section) is not.
+    Effect::new(move |drawn: Option<()>| {
+        let value = action.value().get();
+        if drawn.is_none() {
+            return;
+        }
+        match value {
+            Some(Ok(set)) => {
+                outbox::remove(&set.id.to_string());
+                saved.update(|n| *n += 1);
+                key.set(Uuid::new_v4());
+                if let Some(f) = form.get() {
+                    f.reset();
+                }
+            }
+            Some(Err(AppError::Transport { .. })) => {
+                // Kept: a new set may start; this one leaves with the network.
+                if let Some((_, stored)) = send.value().get_untracked() {
+                    kept.set(stored);
+                    if let Some(changed) = use_context::<outbox::OutboxChanged>() {
+                        changed.0.update(|n| *n += 1);
+                    }
+                }
+                key.set(Uuid::new_v4());
+                if let Some(f) = form.get() {
+                    f.reset();
+                }
+            }
+            Some(Err(_)) => {
+                if let Some((args, _)) = send.value().get_untracked() {
+                    outbox::remove(&args.input.id.to_string());
+                }
+            }
+            None => {}
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        use leptos::form::FromFormData as _;
+        let Ok(args) = WriteMeasures::from_event(&ev) else {
+            return;
+        };
+        ev.prevent_default();
+        send.dispatch(args);
+    };
     view! {
         <details class="edit" open>
             <summary>"Saisir des mesures"</summary>
-            <ActionForm action attr:class="form-grid measure-form" attr:data-testid="saisie-mesures">
+            {move || kept.get().map(|k| view! {
+                <p class="notice notice-warning" role="status" data-testid="mesures-gardees">{match k {
+                    Kept::Sealed => "Pas de réseau : les mesures sont gardées sur cette tablette, chiffrées, et partiront au retour du réseau.",
+                    Kept::Memory => "Pas de réseau : les mesures attendent dans cette page. Ne fermez pas la page avant leur envoi.",
+                }}</p>
+            })}
+            <form node_ref=form method="post" action="/api/mesures_saisir" class="form-grid measure-form"
+                data-testid="saisie-mesures" on:submit=submit>
                 <input type="hidden" name="id" value=id.to_string()/>
-                <input type="hidden" name="input[id]" value=Uuid::new_v4().to_string()/>
+                <input type="hidden" name="input[id]" prop:value=move || key.get().to_string()/>
                 <fieldset>
                     <legend>"Constantes (NEWS2)"</legend>
                     {number_field("systolic", "Tension systolique", "mmHg", false)}
@@ -256,7 +358,7 @@ fn MeasureForm(id: Uuid, action: ServerAction<WriteMeasures>) -> impl IntoView {
                 <div class="field"><label for="m-at">"Heure de la mesure (vide : maintenant)"</label>
                     <input id="m-at" name="input[taken_at]" type="datetime-local"/></div>
                 <button type="submit" class="button button-primary">"Enregistrer les mesures"</button>
-            </ActionForm>
+            </form>
         </details>
     }
 }

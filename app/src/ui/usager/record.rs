@@ -186,7 +186,7 @@ fn section_view(id: Uuid, s: Section, name: String) -> AnyView {
         Section::Documents => view! { <DocumentsSection id/> }.into_any(),
         Section::Travail => view! { <TravailSection id/> }.into_any(),
         Section::Audit => view! { <WhoAccessed id/> }.into_any(),
-        Section::Soins => view! { <crate::ui::soins::SoinsSection id/> }.into_any(),
+        Section::Soins => view! { <crate::ui::soins::SoinsSection id usager=name/> }.into_any(),
         Section::Medical => view! {
             <p class="muted">{format!("{} : module à venir.", s.label())}</p>
         }

@@ -16,5 +16,14 @@ $$;
 ALTER TABLE usager ADD COLUMN name_search text NOT NULL
     GENERATED ALWAYS AS (' ' || translate(name_fold(used_first_name || ' ' || used_last_name), '''-', '  ')) STORED;
 
+-- The LIKE patterns of a search: each word folded, LIKE's own characters
+-- taken literally, to be found at the start of a word of `name_search`.
+CREATE FUNCTION name_patterns(words text[]) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg('% ' || replace(replace(replace(name_fold(w), '\', '\\'), '%', '\%'), '_', '\_') || '%'),
+                    '{}')
+    FROM unnest(words) w
+$$;
+
 -- The list in name order stops at one answer without sorting the perimeter.
 CREATE INDEX usager_by_name ON usager (organisation_id, used_last_name, used_first_name, id);

@@ -223,13 +223,13 @@ impl Measures {
             }
             _ => {}
         }
-        if m == Measures::default()
-            || m == (Measures {
-                on_oxygen: m.on_oxygen,
-                spo2_scale: m.spo2_scale,
-                ..Default::default()
-            })
-        {
+        // The two ticks alone are not a measure.
+        let ticks_only = Measures {
+            on_oxygen: m.on_oxygen,
+            spo2_scale: m.spo2_scale,
+            ..Default::default()
+        };
+        if m == ticks_only {
             return Err(AppError::invalid(
                 "mesures",
                 "Saisissez au moins une mesure.",

@@ -118,7 +118,8 @@ pub struct Allergies {
     /// "Aucune allergie connue (déclaré le … par …)", when stated and no
     /// allergy was recorded since.
     pub none_known: Option<String>,
-    /// The viewer may write allergies (infirmier, médecin).
+    /// The viewer may write allergies (infirmier, médecin); asked by the
+    /// soins section, false in the record's band, which offers no form.
     pub may_write: bool,
 }
 

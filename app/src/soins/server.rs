@@ -1,5 +1,5 @@
 use super::*;
-use crate::access::server::{append_list_reads, enter, may, require_list, Entry};
+use crate::access::server::{append_list_reads, enter, may, require_list};
 use crate::access::{Action, Section};
 use crate::auth::server::{require_principal, Principal};
 use crate::state::{db_error, replayed, AppState};
@@ -8,17 +8,9 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-/// Allergies are written by those who hold the médical section (infirmier
-/// and médecin in the matrix that ships), and read with the identity.
-async fn enter_allergy_write(id: Uuid) -> Result<Entry, AppError> {
-    enter(id, Section::Medical, Action::Write).await
-}
-
-pub(crate) async fn allergies_of(
-    conn: &mut PgConnection,
-    principal: &Principal,
-    id: Uuid,
-) -> Result<Allergies, AppError> {
+/// A person's allergies as the record's band shows them (`may_write`
+/// false: the band offers no form, and asks no right).
+pub(crate) async fn allergies_of(conn: &mut PgConnection, id: Uuid) -> Result<Allergies, AppError> {
     let rows = sqlx::query!(
         r#"SELECT a.id, a.substance, a.kind, a.reaction, a.severity, a.certainty, a.source, a.noted_on AS "noted_on: chrono::NaiveDate",
                   n.first_name || ' ' || n.last_name AS "noted_by!", a.ended,
@@ -80,25 +72,38 @@ pub(crate) async fn allergies_of(
             s.by
         )
     });
-    let may_write = may(conn, principal, id, Section::Medical, Action::Write).await?;
     Ok(Allergies {
         in_force,
         ended,
         none_known,
-        may_write,
+        may_write: false,
     })
+}
+
+/// The allergies with whether the viewer may write them (the soins section
+/// and its forms).
+async fn allergies_for(
+    conn: &mut PgConnection,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Allergies, AppError> {
+    let mut a = allergies_of(conn, id).await?;
+    a.may_write = may(conn, principal, id, Section::Medical, Action::Write).await?;
+    Ok(a)
 }
 
 pub async fn get_allergies(id: Uuid) -> Result<Allergies, AppError> {
     let e = enter(id, Section::Identite, Action::Read).await?;
     let mut tx = e.state.begin().await?;
-    let a = allergies_of(&mut tx, &e.principal, id).await?;
+    let a = allergies_for(&mut tx, &e.principal, id).await?;
     e.access.commit(tx, Some("allergies".into())).await?;
     Ok(a)
 }
 
 pub async fn add_allergy(id: Uuid, input: AllergyInput) -> Result<Allergies, AppError> {
-    let e = enter_allergy_write(id).await?;
+    // Allergies are written by those who hold the médical section
+    // (infirmier and médecin in the matrix that ships).
+    let e = enter(id, Section::Medical, Action::Write).await?;
     let substance = validate::required("substance", "Substance", &input.substance, MAX_TEXT)?;
     let reaction = validate::optional("reaction", "Réaction", &input.reaction, MAX_TEXT)?;
     let source = validate::optional("source", "Source", &input.source, MAX_TEXT)?;
@@ -154,7 +159,7 @@ pub async fn add_allergy(id: Uuid, input: AllergyInput) -> Result<Allergies, App
         .await
         .context("voiding the no-known-allergy statement")
         .map_err(db_error)?;
-    let a = allergies_of(&mut tx, &e.principal, id).await?;
+    let a = allergies_for(&mut tx, &e.principal, id).await?;
     e.access.commit(tx, Some(input.id.to_string())).await?;
     Ok(a)
 }
@@ -165,7 +170,9 @@ pub async fn end_allergy(
     end: String,
     reason: String,
 ) -> Result<Allergies, AppError> {
-    let e = enter_allergy_write(id).await?;
+    // Allergies are written by those who hold the médical section
+    // (infirmier and médecin in the matrix that ships).
+    let e = enter(id, Section::Medical, Action::Write).await?;
     let end = AllergyEnd::parse(&end)
         .ok_or_else(|| AppError::invalid("end", "Choisissez « terminée » ou « réfutée »."))?;
     let reason = validate::required("reason", "Motif", &reason, 500)?;
@@ -195,13 +202,15 @@ pub async fn end_allergy(
     .await
     .context("ending an allergy")
     .map_err(db_error)?;
-    let a = allergies_of(&mut tx, &e.principal, id).await?;
+    let a = allergies_for(&mut tx, &e.principal, id).await?;
     e.access.commit(tx, Some(allergy_id.to_string())).await?;
     Ok(a)
 }
 
 pub async fn state_no_known_allergy(id: Uuid) -> Result<Allergies, AppError> {
-    let e = enter_allergy_write(id).await?;
+    // Allergies are written by those who hold the médical section
+    // (infirmier and médecin in the matrix that ships).
+    let e = enter(id, Section::Medical, Action::Write).await?;
     let mut tx = e.state.begin().await?;
     let in_force = sqlx::query_scalar!(
         r#"SELECT count(*) AS "n!" FROM allergy WHERE usager_id = $1 AND ended IS NULL"#,
@@ -228,7 +237,7 @@ pub async fn state_no_known_allergy(id: Uuid) -> Result<Allergies, AppError> {
     .await
     .context("stating no known allergy")
     .map_err(db_error)?;
-    let a = allergies_of(&mut tx, &e.principal, id).await?;
+    let a = allergies_for(&mut tx, &e.principal, id).await?;
     e.access
         .commit(tx, Some("aucune_allergie_connue".into()))
         .await?;
@@ -463,7 +472,7 @@ async fn alerts(
 pub async fn get_soins(id: Uuid) -> Result<SoinsView, AppError> {
     let e = enter(id, Section::Soins, Action::Read).await?;
     let mut tx = e.state.begin().await?;
-    let allergies = allergies_of(&mut tx, &e.principal, id).await?;
+    let allergies = allergies_for(&mut tx, &e.principal, id).await?;
     let sets = sets(&mut tx, id, None, RECENT_SETS).await?;
     let alerts = alerts(&mut tx, &[id], false, None).await?;
     let may_write = may(&mut tx, &e.principal, id, Section::Soins, Action::Write).await?;
@@ -581,33 +590,23 @@ pub async fn get_chart(id: Uuid, field: String, days: u32) -> Result<chart::Char
     let start = end - chrono::Duration::days(i64::from(days));
     let mut tx = e.state.begin().await?;
     let rows = sqlx::query!(
-        r#"SELECT taken_at AS "taken_at: DateTime<Utc>",
-                  (CASE $2
-                       WHEN 'temperature' THEN temperature
-                       WHEN 'pulse' THEN pulse::real
-                       WHEN 'systolic' THEN systolic::real
-                       WHEN 'diastolic' THEN diastolic::real
-                       WHEN 'spo2' THEN spo2::real
-                       WHEN 'respiratory_rate' THEN respiratory_rate::real
-                       WHEN 'weight' THEN weight
-                       WHEN 'glucose' THEN glucose
-                       WHEN 'pain_self' THEN pain_self::real
-                       WHEN 'pain_algoplus' THEN pain_algoplus::real
-                   END) AS "value!"
-           FROM measure_set
-           WHERE usager_id = $1 AND taken_at >= $3 AND taken_at <= $4
-             AND (CASE $2
-                       WHEN 'temperature' THEN temperature
-                       WHEN 'pulse' THEN pulse::real
-                       WHEN 'systolic' THEN systolic::real
-                       WHEN 'diastolic' THEN diastolic::real
-                       WHEN 'spo2' THEN spo2::real
-                       WHEN 'respiratory_rate' THEN respiratory_rate::real
-                       WHEN 'weight' THEN weight
-                       WHEN 'glucose' THEN glucose
-                       WHEN 'pain_self' THEN pain_self::real
-                       WHEN 'pain_algoplus' THEN pain_algoplus::real
-                   END) IS NOT NULL
+        r#"SELECT taken_at AS "taken_at: DateTime<Utc>", value AS "value!"
+           FROM (SELECT taken_at,
+                        CASE $2
+                            WHEN 'temperature' THEN temperature
+                            WHEN 'pulse' THEN pulse::real
+                            WHEN 'systolic' THEN systolic::real
+                            WHEN 'diastolic' THEN diastolic::real
+                            WHEN 'spo2' THEN spo2::real
+                            WHEN 'respiratory_rate' THEN respiratory_rate::real
+                            WHEN 'weight' THEN weight
+                            WHEN 'glucose' THEN glucose
+                            WHEN 'pain_self' THEN pain_self::real
+                            WHEN 'pain_algoplus' THEN pain_algoplus::real
+                        END AS value
+                 FROM measure_set
+                 WHERE usager_id = $1 AND taken_at >= $3 AND taken_at <= $4) m
+           WHERE value IS NOT NULL
            ORDER BY taken_at"#,
         id,
         field,

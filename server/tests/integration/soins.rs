@@ -329,10 +329,12 @@ async fn allergies_are_written_by_nurses_read_with_the_identity_and_never_delete
 #[sqlx::test(migrations = "../migrations")]
 async fn soins_outside_the_perimeter_or_the_profession_are_refused_and_traced(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    // A person the aide-soignant does not accompany.
+    // A person the aide-soignant does not accompany (without demo measures).
     let outside: Uuid = sqlx::query_scalar(
         "SELECT u.id FROM usager u WHERE NOT EXISTS (SELECT 1 FROM current_perimeter p JOIN account a ON a.id = p.account_id
-         WHERE a.login = 'aide.soignant' AND p.usager_id = u.id) ORDER BY u.id LIMIT 1",
+         WHERE a.login = 'aide.soignant' AND p.usager_id = u.id)
+           AND NOT EXISTS (SELECT 1 FROM measure_set m WHERE m.usager_id = u.id)
+         ORDER BY u.id LIMIT 1",
     )
     .fetch_one(&pool)
     .await

@@ -44,17 +44,15 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
     } else {
         words
     };
-    // Each word of the search starts a word of the name (`name_search`,
-    // see its migration); LIKE's own characters are taken literally.
+    // Each word of the search starts a word of the name (`name_search` and
+    // `name_patterns`, see their migration).
     let rows = sqlx::query!(
         r#"WITH found AS (
                SELECT u.id, u.used_first_name, u.used_last_name
                FROM usager u
                WHERE u.organisation_id = $2
                  AND u.id IN (SELECT usager_id FROM current_perimeter WHERE account_id = $1)
-                 AND u.name_search LIKE ALL (
-                     SELECT '% ' || replace(replace(replace(name_fold(n), '\', '\\'), '%', '\%'), '_', '\_') || '%'
-                     FROM unnest($3::text[]) n)
+                 AND u.name_search LIKE ALL (name_patterns($3::text[]))
                ORDER BY u.used_last_name, u.used_first_name, u.id
                LIMIT $4)
            SELECT f.id, f.used_first_name, f.used_last_name,
@@ -85,9 +83,7 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
             r#"SELECT count(*) AS "n!" FROM usager u
                WHERE u.organisation_id = $2
                  AND u.id IN (SELECT usager_id FROM current_perimeter WHERE account_id = $1)
-                 AND u.name_search LIKE ALL (
-                     SELECT '% ' || replace(replace(replace(name_fold(n), '\', '\\'), '%', '\%'), '_', '\_') || '%'
-                     FROM unnest($3::text[]) n)"#,
+                 AND u.name_search LIKE ALL (name_patterns($3::text[]))"#,
             principal.account_id,
             principal.organisation_id,
             &words,
@@ -178,7 +174,7 @@ pub(crate) async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError
     .map(time::hour_minute);
     let break_glass = access.break_glass;
     // Allergies are read with the identity: every page of the person shows them.
-    let allergies = crate::soins::server::allergies_of(&mut tx, &principal, id).await?;
+    let allergies = crate::soins::server::allergies_of(&mut tx, id).await?;
     access.commit(tx, None).await?;
 
     let age = time::age_on(usager.birth_date, today);

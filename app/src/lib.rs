@@ -10,6 +10,7 @@ pub mod auth;
 pub mod codes;
 pub mod document;
 pub mod error;
+pub mod medical;
 pub mod organisation;
 pub mod projet;
 pub mod record;
@@ -145,6 +146,11 @@ lazy_page!(
     "La trame du projet personnalisé."
 );
 lazy_page!(
+    RoundRoute,
+    ui::soins::round::TourneePage,
+    "La tournée de soins d’une unité."
+);
+lazy_page!(
     RightsRoute,
     ui::access::RightsPage,
     "L’administration des droits."
@@ -174,6 +180,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/usagers/:id/projets/:projet") view={Lazy::<ProjetRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cahier") view={Lazy::<CahierRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/agenda") view={Lazy::<AgendaRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/tournee") view={Lazy::<RoundRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/documents/echeances") view={Lazy::<ExpiringRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/famille") view={Lazy::<FamilyRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/tracabilite") view={Lazy::<TrailRoute>::new()} ssr=SsrMode::Async/>

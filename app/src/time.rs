@@ -8,6 +8,16 @@ pub fn today_paris() -> NaiveDate {
     Utc::now().with_timezone(&Paris).date_naive()
 }
 
+/// The Paris wall-clock time now.
+pub fn now_paris() -> chrono::NaiveDateTime {
+    Utc::now().with_timezone(&Paris).naive_local()
+}
+
+/// The Paris wall-clock time of an instant.
+pub fn paris_local(t: DateTime<Utc>) -> chrono::NaiveDateTime {
+    t.with_timezone(&Paris).naive_local()
+}
+
 /// "23/11/2026".
 pub fn short_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()

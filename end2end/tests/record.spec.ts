@@ -115,9 +115,9 @@ test("une note saisie sans réseau est gardée puis envoyée au retour du résea
   await context.setOffline(true);
   await entry.getByRole("button", { name: "Enregistrer la note" }).click();
   await expect(entry.getByText(/Pas de réseau/)).toBeVisible();
-  await expect(page.getByText("1 note en attente d’envoi")).toBeVisible();
+  await expect(page.getByText("1 saisie en attente d’envoi")).toBeVisible();
   await context.setOffline(false);
-  await expect(page.getByText("1 note en attente d’envoi")).toHaveCount(0);
+  await expect(page.getByText("1 saisie en attente d’envoi")).toHaveCount(0);
   await page.getByRole("link", { name: /Emma FOURNIER/ }).click();
   await openSection(page, "Transmissions");
   await expect(page.getByTestId("timeline")).toContainText(text);
@@ -142,7 +142,7 @@ test("sur une tablette partagée, une note gardée hors ligne reste illisible po
   await context.setOffline(true);
   await entry.getByRole("button", { name: "Enregistrer la note" }).click();
   await expect(entry.getByText("Pas de réseau : la note est gardée sur cette tablette")).toBeVisible();
-  await expect(page.getByText("1 note en attente d’envoi")).toBeVisible();
+  await expect(page.getByText("1 saisie en attente d’envoi")).toBeVisible();
   // The network comes back but the note cannot leave yet (a server too
   // far away), and Camille hands the tablet over.
   await page.route("**/api/transmission", (route) => route.abort());
@@ -165,7 +165,7 @@ test("sur une tablette partagée, une note gardée hors ligne reste illisible po
   await page.unroute("**/api/transmission");
   await signedIn(page, "educateur");
   await expect.poll(storage).not.toContain("parcours.notes-scellees");
-  await expect(page.getByText("1 note en attente d’envoi")).toHaveCount(0);
+  await expect(page.getByText("1 saisie en attente d’envoi")).toHaveCount(0);
   await page.getByRole("link", { name: /Emma FOURNIER/ }).click();
   await openSection(page, "Transmissions");
   const timeline = page.getByTestId("timeline");

@@ -424,6 +424,56 @@ pub const POLICIES: &[(&str, Policy)] = &[
             action: Action::Write,
         },
     ),
+    (
+        "/api/soin_planifier",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/soin_arreter",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/soin_noter",
+        Policy::Record {
+            section: Section::Soins,
+            action: Action::Write,
+        },
+    ),
+    ("/api/tournee", Policy::StaffList),
+    (
+        "/api/medical",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/medical_ajouter",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/medical_resoudre",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/directives_anticipees",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
     ("/api/alertes_unite", Policy::StaffList),
     ("/api/cahier_de_liaison", Policy::StaffList),
     ("/api/agenda_unite", Policy::StaffList),

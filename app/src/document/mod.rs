@@ -38,6 +38,21 @@ crate::code_list! {
         PhotoIdentite = "photo_identite" => "Photo d’identité",
         PieceIdentite = "piece_identite" => "Pièce d’identité",
         Autre = "autre" => "Autre document",
+        CourrierMedical = "courrier_medical" => "Courrier médical (médecin traitant, spécialiste)",
+    }
+}
+
+impl DocumentKind {
+    /// The section that governs a document of this kind: a medical letter
+    /// is under medical secrecy (listed and served by the médical section
+    /// only), the identity photo is read with the identity (it identifies
+    /// the person at each care and dose), the rest by Documents.
+    pub fn section(code: &str) -> crate::access::Section {
+        match DocumentKind::parse(code) {
+            Some(DocumentKind::CourrierMedical) => crate::access::Section::Medical,
+            Some(DocumentKind::PhotoIdentite) => crate::access::Section::Identite,
+            _ => crate::access::Section::Documents,
+        }
     }
 }
 

@@ -64,7 +64,7 @@ pub async fn list_documents(id: Uuid) -> Result<Documents, AppError> {
                   d.uploaded_at AS "uploaded_at: DateTime<Utc>", a.first_name || ' ' || a.last_name AS "uploader!",
                   d.valid_until AS "valid_until: NaiveDate"
            FROM document d JOIN account a ON a.id = d.uploaded_by
-           WHERE d.usager_id = $1 ORDER BY d.uploaded_at DESC"#,
+           WHERE d.usager_id = $1 AND d.kind <> 'courrier_medical' ORDER BY d.uploaded_at DESC"#,
         id
     )
     .fetch_all(&mut *tx)
@@ -203,6 +203,12 @@ pub async fn upload_document(data: MultipartData) -> Result<Uuid, AppError> {
     if DocumentKind::parse(&kind).is_none() {
         return Err(AppError::invalid("kind", "Choisissez le type de document."));
     }
+    // A medical letter is written by those who hold the médical section.
+    let access = if DocumentKind::section(&kind) == Section::Medical {
+        authorize(&state, &principal, usager, Section::Medical, Action::Write).await?
+    } else {
+        access
+    };
     let title = validate::required("title", "Titre", &title, 200)?;
     let valid_until = validate::optional_date("valid_until", "Fin de validité", &valid_until)?;
     let media_type = infer::get(&bytes)
@@ -272,8 +278,8 @@ pub struct Download {
 pub async fn download(document_id: Uuid) -> Result<Download, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
-    let usager = sqlx::query_scalar!(
-        "SELECT usager_id FROM document WHERE id = $1 AND organisation_id = $2",
+    let found = sqlx::query!(
+        "SELECT usager_id, kind FROM document WHERE id = $1 AND organisation_id = $2",
         document_id,
         principal.organisation_id
     )
@@ -282,7 +288,8 @@ pub async fn download(document_id: Uuid) -> Result<Download, AppError> {
     .context("finding a document")
     .map_err(db_error)?
     .ok_or(AppError::NotFound)?;
-    let access = authorize(&state, &principal, usager, Section::Documents, Action::Read).await?;
+    let section = DocumentKind::section(&found.kind);
+    let access = authorize(&state, &principal, found.usager_id, section, Action::Read).await?;
     let mut tx = state.begin().await?;
     let r = sqlx::query!(
         r#"SELECT d.file_name, d.media_type, c.bytes FROM document d
@@ -333,7 +340,7 @@ pub(crate) async fn expiring_of(
                   d.uploaded_at AS "uploaded_at: DateTime<Utc>", a.first_name || ' ' || a.last_name AS "uploader!",
                   d.valid_until AS "valid_until: NaiveDate"
            FROM document d JOIN account a ON a.id = d.uploaded_by
-           WHERE d.usager_id = $1 AND d.valid_until IS NOT NULL
+           WHERE d.usager_id = $1 AND d.valid_until IS NOT NULL AND d.kind <> 'courrier_medical'
              AND d.valid_until <= paris_today() + $2::int
              AND NOT EXISTS (SELECT 1 FROM document n WHERE n.usager_id = d.usager_id AND n.kind = d.kind
                              AND n.uploaded_at > d.uploaded_at
@@ -364,7 +371,7 @@ pub async fn expiring_documents() -> Result<Vec<DocumentView>, AppError> {
                   d.uploaded_at AS "uploaded_at: DateTime<Utc>", a.first_name || ' ' || a.last_name AS "uploader!",
                   d.valid_until AS "valid_until: NaiveDate"
            FROM document d JOIN usager u ON u.id = d.usager_id JOIN account a ON a.id = d.uploaded_by
-           WHERE d.organisation_id = $1 AND d.valid_until IS NOT NULL
+           WHERE d.organisation_id = $1 AND d.valid_until IS NOT NULL AND d.kind <> 'courrier_medical'
              AND d.valid_until <= paris_today() + $3::int
              AND EXISTS (SELECT 1 FROM current_perimeter p WHERE p.usager_id = d.usager_id AND p.account_id = $2)
              -- A document replaced by a newer one of the same type is not announced.
@@ -387,4 +394,29 @@ pub async fn expiring_documents() -> Result<Vec<DocumentView>, AppError> {
         .context("committing the expiring documents reads")
         .map_err(db_error)?;
     Ok(rows.into_iter().map(|r| view(r, today)).collect())
+}
+
+/// The medical letters of a person, for the médical section (which checked
+/// its own read and traces it).
+pub(crate) async fn medical_documents_of(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+) -> Result<Vec<DocumentView>, AppError> {
+    let today = time::today_paris();
+    Ok(sqlx::query_as!(
+        Row,
+        r#"SELECT d.id, d.usager_id, NULL::text AS usager, d.kind, d.title, d.file_name, d.media_type, d.size_bytes,
+                  d.uploaded_at AS "uploaded_at: DateTime<Utc>", a.first_name || ' ' || a.last_name AS "uploader!",
+                  d.valid_until AS "valid_until: NaiveDate"
+           FROM document d JOIN account a ON a.id = d.uploaded_by
+           WHERE d.usager_id = $1 AND d.kind = 'courrier_medical' ORDER BY d.uploaded_at DESC"#,
+        id
+    )
+    .fetch_all(conn)
+    .await
+    .context("listing medical letters")
+    .map_err(db_error)?
+    .into_iter()
+    .map(|r| view(r, today))
+    .collect())
 }

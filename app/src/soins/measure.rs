@@ -4,7 +4,7 @@
 //! server decides).
 
 use super::news2::{News2, News2Input, Spo2Scale};
-use super::{Consciousness, MeasureInput};
+use super::{Consciousness, MeasureInput, Sleep, Stool};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,13 @@ pub struct Measures {
     pub pain_self: Option<i32>,
     /// Algoplus, 0–5, observed by the professional.
     pub pain_algoplus: Option<i32>,
+    /// Daily follow-ups.
+    #[serde(default)]
+    pub stool: Option<Stool>,
+    #[serde(default)]
+    pub fluid_ml: Option<i32>,
+    #[serde(default)]
+    pub sleep: Option<Sleep>,
 }
 
 /// One measure's bounds: outside `possible` refused, outside `usual` flagged.
@@ -121,6 +128,14 @@ pub fn usual_range(field: &str) -> Option<(f32, f32)> {
     ALL.iter().find(|b| b.field == field).map(|b| b.usual)
 }
 
+const FLUID: Bounds = Bounds {
+    field: "fluid_ml",
+    label: "Boissons",
+    unit: "mL",
+    possible: (0.0, 10000.0),
+    usual: (0.0, 10000.0),
+};
+
 const ALL: [&Bounds; 11] = [
     &SYSTOLIC,
     &DIASTOLIC,
@@ -205,6 +220,19 @@ impl Measures {
             glucose: number(&GLUCOSE, &i.glucose, true)?,
             pain_self: int(&PAIN_SELF, &i.pain_self)?,
             pain_algoplus: int(&ALGOPLUS, &i.pain_algoplus)?,
+            stool: match i.stool.trim() {
+                "" => None,
+                code => Some(Stool::parse(code).ok_or_else(|| {
+                    AppError::invalid("stool", "Selles : choisissez dans la liste.")
+                })?),
+            },
+            fluid_ml: int(&FLUID, &i.fluid_ml)?,
+            sleep: match i.sleep.trim() {
+                "" => None,
+                code => Some(Sleep::parse(code).ok_or_else(|| {
+                    AppError::invalid("sleep", "Sommeil : choisissez dans la liste.")
+                })?),
+            },
         };
         match (m.systolic, m.diastolic) {
             (Some(s), Some(d)) if s <= d => {
@@ -260,6 +288,37 @@ impl Measures {
         check(&PAIN_SELF, self.pain_self.map(|v| v as f32));
         check(&ALGOPLUS, self.pain_algoplus.map(|v| v as f32));
         out
+    }
+
+    /// The set in a line: "TA 125/80, pouls 72 /min, T 36,8 °C".
+    pub fn summary(&self) -> String {
+        let mut out = Vec::new();
+        if let (Some(s), Some(d)) = (self.systolic, self.diastolic) {
+            out.push(format!("TA {s}/{d}"));
+        }
+        let mut push = |label: &str, v: Option<String>, unit: &str| {
+            if let Some(v) = v {
+                out.push(format!("{label} {v}{unit}"));
+            }
+        };
+        push("pouls", self.pulse.map(|v| v.to_string()), " /min");
+        push("T", self.temperature.map(fr), " °C");
+        push("SpO₂", self.spo2.map(|v| v.to_string()), " %");
+        push("FR", self.respiratory_rate.map(|v| v.to_string()), " /min");
+        push(
+            "conscience",
+            self.consciousness.map(|c| c.code().to_string()),
+            "",
+        );
+        push("poids", self.weight.map(fr), " kg");
+        push("taille", self.height.map(|v| v.to_string()), " cm");
+        push("glycémie", self.glucose.map(fr), " g/L");
+        push("douleur", self.pain_self.map(|v| v.to_string()), "/10");
+        push("Algoplus", self.pain_algoplus.map(|v| v.to_string()), "/5");
+        push("selles", self.stool.map(|v| v.label().to_lowercase()), "");
+        push("boissons", self.fluid_ml.map(|v| v.to_string()), " mL");
+        push("sommeil", self.sleep.map(|v| v.label().to_lowercase()), "");
+        out.join(", ")
     }
 
     /// NEWS2, when the set holds its six parameters.
@@ -366,6 +425,32 @@ mod tests {
             ..input()
         });
         assert!(r.contains("nombre"), "{r}");
+    }
+
+    #[test]
+    fn daily_follow_ups_alone_are_a_set() {
+        let m = Measures::parse(&MeasureInput {
+            stool: "molles".into(),
+            fluid_ml: "1500".into(),
+            sleep: "agite".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            (m.stool, m.fluid_ml, m.sleep),
+            (Some(Stool::Molles), Some(1500), Some(Sleep::Agite))
+        );
+        assert!(m.news2().is_none() && m.unusual().is_empty());
+        let r = refused(MeasureInput {
+            stool: "bleues".into(),
+            ..Default::default()
+        });
+        assert!(r.contains("Selles"), "{r}");
+        let r = refused(MeasureInput {
+            fluid_ml: "20000".into(),
+            ..Default::default()
+        });
+        assert!(r.contains("Boissons"), "{r}");
     }
 
     #[test]

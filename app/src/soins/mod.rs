@@ -16,6 +16,7 @@ use uuid::Uuid;
 pub mod chart;
 pub mod measure;
 pub mod news2;
+pub mod schedule;
 #[cfg(feature = "ssr")]
 pub(crate) mod server;
 
@@ -65,6 +66,75 @@ crate::code_list! {
     pub enum AllergyEnd {
         Terminee = "terminee" => "Terminée",
         Refutee = "refutee" => "Réfutée",
+    }
+}
+
+crate::code_list! {
+    /// Transit: the day's stools.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Stool {
+        Aucune = "aucune" => "Pas de selles",
+        Normales = "normales" => "Normales",
+        Molles = "molles" => "Molles",
+        Liquides = "liquides" => "Liquides",
+        Dures = "dures" => "Dures",
+    }
+}
+
+crate::code_list! {
+    /// The night's sleep.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Sleep {
+        Bon = "bon" => "Bonne nuit",
+        Agite = "agite" => "Sommeil agité",
+        Reveils = "reveils" => "Réveils nocturnes",
+        Insomnie = "insomnie" => "N’a pas dormi",
+    }
+}
+
+crate::code_list! {
+    /// Why a care task was not done.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum NotDone {
+        Refus = "refus" => "Refusé par la personne",
+        Absent = "absent" => "Personne absente",
+        Etat = "etat" => "Son état ne le permettait pas",
+        Materiel = "materiel" => "Matériel indisponible",
+        Autre = "autre" => "Autre raison (préciser)",
+    }
+}
+
+crate::code_list! {
+    /// Who may do a care task.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Who {
+        Equipe = "equipe" => "Toute l’équipe qui note les soins",
+        Soignant = "soignant" => "Aide-soignant, infirmier ou médecin",
+        Infirmier = "infirmier" => "Infirmier ou médecin seulement",
+    }
+}
+
+impl Who {
+    /// The profession codes stored for the choice (empty: the team).
+    pub fn professions(self) -> &'static [&'static str] {
+        match self {
+            Who::Equipe => &[],
+            Who::Soignant => &["aide_soignant", "infirmier", "medecin"],
+            Who::Infirmier => &["infirmier", "medecin"],
+        }
+    }
+
+    /// The choice a stored list stands for.
+    pub fn of(professions: &[String]) -> Who {
+        Who::ALL
+            .into_iter()
+            .find(|w| {
+                w.professions()
+                    .iter()
+                    .copied()
+                    .eq(professions.iter().map(String::as_str))
+            })
+            .unwrap_or(Who::Equipe)
     }
 }
 
@@ -184,6 +254,24 @@ pub struct MeasureInput {
     pub pain_self: String,
     #[serde(default)]
     pub pain_algoplus: String,
+    /// Daily follow-ups: transit, drinks (mL), sleep.
+    #[serde(default)]
+    pub stool: String,
+    #[serde(default)]
+    pub fluid_ml: String,
+    #[serde(default)]
+    pub sleep: String,
+    /// The set this one corrects (it stays in the history), with why.
+    #[serde(default)]
+    pub corrects: Option<Uuid>,
+    #[serde(default)]
+    pub correction_reason: String,
+    /// The care task this set fulfils, and the time it was due
+    /// (`AAAA-MM-JJTHH:MM`, Paris): recorded done with the set.
+    #[serde(default)]
+    pub task_id: Option<Uuid>,
+    #[serde(default)]
+    pub task_due: String,
 }
 
 /// A set as shown.
@@ -201,6 +289,11 @@ pub struct MeasureSetView {
     pub bmi: Option<f32>,
     /// The alert this set raised, if any.
     pub alert: Option<Uuid>,
+    /// "Corrige la saisie du … : motif", for a correction.
+    pub correction: Option<String>,
+    /// The sets this one replaced, oldest first ("03/12/2026 à 08:15 par
+    /// …: TA 210/80"), kept as history.
+    pub replaced: Vec<String>,
 }
 
 /// A NEWS2 alert.
@@ -224,8 +317,139 @@ pub struct SoinsView {
     pub allergies: Allergies,
     pub sets: Vec<MeasureSetView>,
     pub alerts: Vec<AlertView>,
+    /// The care tasks in force, then the ended ones.
+    pub tasks: Vec<CareTaskView>,
     /// The viewer may enter measures and acknowledge alerts.
     pub may_write: bool,
+    /// The viewer may set care tasks (infirmier, médecin).
+    pub may_plan: bool,
+}
+
+/// A recurring care task as typed by a nurse. `id` is chosen by the client.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareTaskInput {
+    #[serde(default)]
+    pub id: Uuid,
+    pub label: String,
+    #[serde(default)]
+    pub instructions: String,
+    /// A measure task opens the measure entry.
+    #[serde(default)]
+    pub measure: bool,
+    /// `schedule::Rule` code.
+    pub rule: String,
+    pub every: String,
+    /// "08:00, 20:00".
+    pub times: String,
+    /// `AAAA-MM-JJ`; empty: today.
+    #[serde(default)]
+    pub starts_on: String,
+    /// `Who` code.
+    #[serde(default)]
+    pub who: String,
+}
+
+/// A care task as shown in the soins section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareTaskView {
+    pub id: Uuid,
+    pub label: String,
+    pub instructions: Option<String>,
+    pub measure: bool,
+    /// "Chaque jour à 08:00".
+    pub schedule: String,
+    pub who: String,
+    /// "Prévu par … le …".
+    pub set_by: String,
+    /// "Arrêté le … par … : motif".
+    pub ended: Option<String>,
+}
+
+/// What the round did of one task at one time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareOutcomeInput {
+    /// The client's key.
+    pub id: Uuid,
+    pub task_id: Uuid,
+    /// `AAAA-MM-JJTHH:MM`, Paris: the time it was due.
+    pub due: String,
+    pub done: bool,
+    /// `NotDone` code, when not done.
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// One task due in the shift.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundTask {
+    pub task_id: Uuid,
+    pub label: String,
+    pub instructions: Option<String>,
+    pub measure: bool,
+    /// `AAAA-MM-JJTHH:MM`: the occurrence's key.
+    pub due: String,
+    /// "08:00".
+    pub time: String,
+    /// Still due an hour past its time.
+    pub late: bool,
+    /// Some(true) done, Some(false) not done, None still due.
+    pub done: Option<bool>,
+    /// "Fait à 08:12 par Paul Martin", "Non fait : refusé par la personne".
+    pub outcome: Option<String>,
+    /// The viewer's profession may do it.
+    pub may_do: bool,
+}
+
+/// A person of the round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundPerson {
+    pub usager_id: Uuid,
+    pub name: String,
+    /// "12/03/1984".
+    pub birth_date: String,
+    pub photo: Option<Uuid>,
+    pub allergies: Allergies,
+    /// "Absent(e) : hospitalisation", when not here (shown, not hidden).
+    pub absence: Option<String>,
+    pub tasks: Vec<RoundTask>,
+}
+
+/// The round of a unit for a shift.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    pub unit_id: Uuid,
+    pub unit: String,
+    /// The caller's units, to choose from.
+    pub units: Vec<(Uuid, String)>,
+    /// `schedule::Shift` code.
+    pub shift: String,
+    /// `AAAA-MM-JJ`: the day the shift starts.
+    pub day: String,
+    /// "Matin du jeudi 3 décembre 2026, 07:00 – 14:00".
+    pub title: String,
+    pub persons: Vec<RoundPerson>,
+    /// The viewer may record outcomes and measures.
+    pub may_write: bool,
+}
+
+/// A task still due an hour past its time, on the unit's home page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateTask {
+    pub usager_id: Uuid,
+    pub usager: String,
+    pub label: String,
+    /// "08:00".
+    pub time: String,
+}
+
+/// The answer to a recorded outcome: the task as it now stands; `other`
+/// when another tablet had recorded it first (written once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareOutcome {
+    pub task: RoundTask,
+    pub other: bool,
 }
 
 /// The longest "what was done" of an acknowledgement.
@@ -288,6 +512,35 @@ pub async fn acknowledge_alert(
     action: String,
 ) -> Result<AlertView, AppError> {
     server::acknowledge_alert(id, alert_id, action).await
+}
+
+/// Sets a recurring care task (infirmier, médecin).
+#[server(endpoint = "soin_planifier")]
+pub async fn plan_care(id: Uuid, input: CareTaskInput) -> Result<Vec<CareTaskView>, AppError> {
+    server::plan_care(id, input).await
+}
+
+/// Ends a care task, with a reason; it stays in the history.
+#[server(endpoint = "soin_arreter")]
+pub async fn end_care(
+    id: Uuid,
+    task_id: Uuid,
+    reason: String,
+) -> Result<Vec<CareTaskView>, AppError> {
+    server::end_care(id, task_id, reason).await
+}
+
+/// Records a task of the round done or not done (once per time due).
+#[server(endpoint = "soin_noter")]
+pub async fn record_care(id: Uuid, input: CareOutcomeInput) -> Result<CareOutcome, AppError> {
+    server::record_care(id, input).await
+}
+
+/// The round of a unit for a shift (empty: the caller's first unit, the
+/// current shift).
+#[server(endpoint = "tournee")]
+pub async fn get_round(unit: Option<Uuid>, shift: String, day: String) -> Result<Round, AppError> {
+    server::get_round(unit, shift, day).await
 }
 
 /// The alerts not yet acknowledged of the people of the caller's units

@@ -5,6 +5,7 @@ pub mod access;
 pub mod agenda;
 pub mod auth;
 pub mod document;
+pub mod medical;
 pub mod outbox;
 pub mod projet;
 pub mod soins;
@@ -106,6 +107,11 @@ fn UserBadge(user: CurrentUser) -> impl IntoView {
     let searches = user.searches_audit();
     let administers = user.profession == Some(crate::organisation::Profession::Administrateur);
     let staff = user.kind == crate::auth::AccountKind::Staff;
+    // The round's link for the professions the shipped matrix lets read
+    // soins (the page itself asks the organisation's matrix).
+    let rounds = user
+        .profession
+        .is_some_and(|p| crate::access::default_permission(p, crate::access::Section::Soins).read);
     let account_id = user.account_id;
     view! {
         {staff.then(|| view! {
@@ -113,6 +119,7 @@ fn UserBadge(user: CurrentUser) -> impl IntoView {
                 <A href="/usagers">"Mes usagers"</A>
                 <A href="/cahier">"Cahier de liaison"</A>
                 <A href="/agenda">"Agenda"</A>
+                {rounds.then(|| view! { <A href="/tournee">"Tournée de soins"</A> })}
                 <A href="/documents/echeances">"Échéances"</A>
             </nav>
             <transmission::PendingNotes account_id/>

@@ -55,6 +55,8 @@ pub enum Write {
     Transmission(TransmissionInput),
     /// A set of measures, idempotent on its id.
     Measures(crate::soins::MeasureInput),
+    /// A care task of the round done or not done, idempotent on its id.
+    Care(crate::soins::CareOutcomeInput),
     /// The text of a template field of a draft project, from `version`.
     ProjetField {
         projet: Uuid,
@@ -72,6 +74,7 @@ impl Write {
         match self {
             Write::Transmission(input) => input.id.to_string(),
             Write::Measures(input) => input.id.to_string(),
+            Write::Care(input) => input.id.to_string(),
             Write::ProjetField { projet, field, .. } => projet_field_key(*projet, field),
         }
     }
@@ -79,7 +82,10 @@ impl Write {
     /// Whether `flush` sends it without its page. A field's text is sent
     /// again by its editor, which shows a conflict to the person.
     pub fn background(&self) -> bool {
-        matches!(self, Write::Transmission(_) | Write::Measures(_))
+        matches!(
+            self,
+            Write::Transmission(_) | Write::Measures(_) | Write::Care(_)
+        )
     }
 
     /// Calls the server function of the write.
@@ -89,6 +95,9 @@ impl Write {
                 .await
                 .map(|_| ()),
             Write::Measures(input) => crate::soins::write_measures(usager_id, input)
+                .await
+                .map(|_| ()),
+            Write::Care(input) => crate::soins::record_care(usager_id, input)
                 .await
                 .map(|_| ()),
             Write::ProjetField {
@@ -108,6 +117,7 @@ impl Write {
         match self {
             Write::Transmission(_) => "transmission",
             Write::Measures(_) => "measures",
+            Write::Care(_) => "care",
             Write::ProjetField { .. } => "projet_field",
         }
     }

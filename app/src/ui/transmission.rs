@@ -257,8 +257,8 @@ pub fn PendingNotes(account_id: Uuid) -> impl IntoView {
         <span role="status" aria-live="polite" class="pending-notes">
             {move || match waiting.get() {
                 0 => String::new(),
-                1 => "1 note en attente d’envoi".to_string(),
-                n => format!("{n} notes en attente d’envoi"),
+                1 => "1 saisie en attente d’envoi".to_string(),
+                n => format!("{n} saisies en attente d’envoi"),
             }}
         </span>
     }

@@ -150,6 +150,8 @@ pub struct UsagerListing {
     pub matching: usize,
     /// The open NEWS2 alerts of the caller's units, for those who read soins.
     pub alerts: Vec<crate::soins::AlertView>,
+    /// Care tasks still due an hour past their time, same readers.
+    pub late: Vec<crate::soins::LateTask>,
 }
 
 impl UsagerListing {

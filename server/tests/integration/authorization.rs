@@ -176,6 +176,28 @@ async fn sample_arguments(pool: &PgPool, path: &str, usager: Uuid) -> Vec<(Strin
         "/api/courbe" => vec![("field", "pulse".into()), ("days", "30".into())],
         "/api/mesures_saisir" => vec![("input[id]", key()), ("input[pulse]", "72".into())],
         "/api/alerte_acquitter" => vec![("alert_id", key()), ("action", "Test".into())],
+        "/api/soin_planifier" => vec![
+            ("input[id]", key()),
+            ("input[label]", "Prise de tension".into()),
+            ("input[rule]", "jours".into()),
+            ("input[every]", "1".into()),
+            ("input[times]", "08:00".into()),
+        ],
+        "/api/soin_arreter" => vec![("task_id", key()), ("reason", "Test".into())],
+        "/api/soin_noter" => vec![
+            ("input[id]", key()),
+            ("input[task_id]", key()),
+            ("input[due]", "2026-12-03T08:00".into()),
+            ("input[done]", "true".into()),
+        ],
+        "/api/tournee" => vec![("shift", "".into()), ("day", "".into())],
+        "/api/medical_ajouter" => vec![
+            ("input[id]", key()),
+            ("input[kind]", "antecedent".into()),
+            ("input[title]", "Appendicectomie".into()),
+        ],
+        "/api/medical_resoudre" => vec![("entry_id", key())],
+        "/api/directives_anticipees" => vec![("status", "aucune".into()), ("location", "".into())],
         "/api/projet" | "/api/projet_falc" | "/api/projet_avenant" => vec![("projet", key())],
         "/api/projet_comparer" => vec![("projet", key()), ("from", "1".into()), ("to", "0".into())],
         "/api/projet_creer" => vec![

@@ -15,5 +15,6 @@ mod projet;
 mod record;
 mod rights;
 mod soins;
+mod tournee;
 mod unavailable;
 mod usagers;

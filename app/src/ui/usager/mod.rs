@@ -90,9 +90,11 @@ fn UsagerList(list: UsagerListing, search: RwSignal<String>) -> impl IntoView {
         total,
         matching,
         ref alerts,
+        ref late,
         ..
     } = list;
     let alerts = alerts.clone();
+    let late = late.clone();
     let complete = list.complete();
     let list = list.usagers;
     // The person whose note is being written (one at a time).
@@ -109,6 +111,7 @@ fn UsagerList(list: UsagerListing, search: RwSignal<String>) -> impl IntoView {
     });
     view! {
         {crate::ui::soins::unit_alerts_panel(alerts)}
+        {crate::ui::soins::round::late_panel(late)}
         <p class="count" aria-live="polite">
             {move || {
                 let n = shown.get().len();

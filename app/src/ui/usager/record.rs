@@ -43,7 +43,7 @@ fn slug(s: Section) -> Option<&'static str> {
         Section::Travail => Some("travail"),
         Section::Audit => Some("acces"),
         Section::Soins => Some("soins"),
-        Section::Medical => None,
+        Section::Medical => Some("medical"),
     }
 }
 
@@ -187,10 +187,7 @@ fn section_view(id: Uuid, s: Section, name: String) -> AnyView {
         Section::Travail => view! { <TravailSection id/> }.into_any(),
         Section::Audit => view! { <WhoAccessed id/> }.into_any(),
         Section::Soins => view! { <crate::ui::soins::SoinsSection id usager=name/> }.into_any(),
-        Section::Medical => view! {
-            <p class="muted">{format!("{} : module à venir.", s.label())}</p>
-        }
-        .into_any(),
+        Section::Medical => view! { <crate::ui::medical::MedicalSection id/> }.into_any(),
     }
 }
 

@@ -93,11 +93,15 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
         .context("counting the usagers matching a search")
         .map_err(db_error)? as usize
     };
-    let alerts = if profession_may(&mut tx, &principal, Section::Soins, Action::Read).await? {
-        crate::soins::server::open_alerts(&mut tx, &principal).await?
-    } else {
-        Vec::new()
-    };
+    let (alerts, late) =
+        if profession_may(&mut tx, &principal, Section::Soins, Action::Read).await? {
+            (
+                crate::soins::server::open_alerts(&mut tx, &principal).await?,
+                crate::soins::server::late_tasks(&mut tx, &principal).await?,
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
     tx.commit()
         .await
         .context("ending the list")
@@ -115,6 +119,7 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
         total,
         matching,
         alerts,
+        late,
     })
 }
 
@@ -147,7 +152,8 @@ pub(crate) async fn get_usager_record(id: Uuid) -> Result<UsagerRecord, AppError
     let sections = readable_sections(&mut tx, &principal, id)
         .await
         .map_err(db_error)?;
-    let photo = if sections.contains(&Section::Documents) {
+    // The identity photo is read with the identity (see `DocumentKind::section`).
+    let photo = if sections.contains(&Section::Identite) {
         sqlx::query_scalar!(
             r#"SELECT id FROM document WHERE usager_id = $1 AND kind = 'photo_identite'
                  AND media_type LIKE 'image/%' ORDER BY uploaded_at DESC LIMIT 1"#,

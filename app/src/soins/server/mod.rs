@@ -8,6 +8,10 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+mod round;
+pub(crate) use round::late_tasks;
+pub use round::{end_care, get_round, plan_care, record_care};
+
 /// A person's allergies as the record's band shows them (`may_write`
 /// false: the band offers no form, and asks no right).
 pub(crate) async fn allergies_of(conn: &mut PgConnection, id: Uuid) -> Result<Allergies, AppError> {
@@ -278,13 +282,47 @@ pub async fn write_measures(id: Uuid, input: MeasureInput) -> Result<MeasureSetV
     let e = enter(id, Section::Soins, Action::Write).await?;
     let m = Measures::parse(&input)?;
     let at = taken_at(&input.taken_at)?;
+    let reason = match input.corrects {
+        Some(_) => Some(validate::required(
+            "correction_reason",
+            "Motif de la correction",
+            &input.correction_reason,
+            500,
+        )?),
+        None => None,
+    };
+    let task = match input.task_id {
+        Some(task_id) => Some((task_id, round::due_time(&input.task_due)?)),
+        None => None,
+    };
     let score = m.news2();
     let mut tx = e.state.begin().await?;
+    if let Some(old) = input.corrects {
+        let corrected = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM measure_set c WHERE c.corrects = s.id AND c.id <> $3) AS "corrected!"
+               FROM measure_set s WHERE s.id = $1 AND s.usager_id = $2 FOR UPDATE"#,
+            old,
+            id,
+            input.id
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .context("finding the set to correct")
+        .map_err(db_error)?;
+        match corrected {
+            None => return Err(AppError::NotFound),
+            // Someone corrected it first: correct their correction.
+            Some(true) => return Err(AppError::Conflict),
+            Some(false) => {}
+        }
+    }
     let inserted = sqlx::query_scalar!(
         r#"INSERT INTO measure_set (id, organisation_id, usager_id, taken_at, author_id, systolic, diastolic, pulse,
                                     temperature, spo2, on_oxygen, spo2_scale_2, respiratory_rate, consciousness,
-                                    weight, height, glucose, pain_self, pain_algoplus, news2)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                                    weight, height, glucose, pain_self, pain_algoplus, news2, stool, fluid_ml, sleep,
+                                    corrects, correction_reason)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                   $21, $22, $23, $24, $25)
            ON CONFLICT (id) DO NOTHING RETURNING id"#,
         input.id,
         e.principal.organisation_id,
@@ -306,6 +344,11 @@ pub async fn write_measures(id: Uuid, input: MeasureInput) -> Result<MeasureSetV
         m.pain_self,
         m.pain_algoplus,
         score.map(|s| i32::from(s.total)),
+        m.stool.map(Stool::code),
+        m.fluid_ml,
+        m.sleep.map(Sleep::code),
+        input.corrects,
+        reason,
     )
     .fetch_optional(&mut *tx)
     .await
@@ -342,6 +385,24 @@ pub async fn write_measures(id: Uuid, input: MeasureInput) -> Result<MeasureSetV
             .map_err(db_error)?,
         )?,
     }
+    if let (Some(_), Some((task_id, due))) = (inserted, task) {
+        round::check_task(&mut tx, &e.principal, id, task_id, true).await?;
+        sqlx::query!(
+            r#"INSERT INTO care_done (id, organisation_id, usager_id, task_id, due_at, done, measure_set_id, recorded_by)
+               VALUES ($1, $2, $3, $4, $5, true, $6, $7) ON CONFLICT (task_id, due_at) DO NOTHING"#,
+            Uuid::new_v4(),
+            e.principal.organisation_id,
+            id,
+            task_id,
+            due as _,
+            input.id,
+            e.principal.account_id
+        )
+        .execute(&mut *tx)
+        .await
+        .context("recording a measure task done")
+        .map_err(db_error)?;
+    }
     let v = sets(&mut tx, id, Some(input.id), 1)
         .await?
         .pop()
@@ -352,7 +413,8 @@ pub async fn write_measures(id: Uuid, input: MeasureInput) -> Result<MeasureSetV
     Ok(v)
 }
 
-/// The latest sets of a person (or one set), newest first.
+/// The latest current sets of a person (or one set, current or not),
+/// newest first, each with the sets it replaced.
 async fn sets(
     conn: &mut PgConnection,
     id: Uuid,
@@ -363,11 +425,15 @@ async fn sets(
         r#"SELECT s.id, s.taken_at AS "taken_at: DateTime<Utc>", a.first_name || ' ' || a.last_name AS "author!",
                   s.systolic, s.diastolic, s.pulse, s.temperature, s.spo2, s.on_oxygen, s.spo2_scale_2,
                   s.respiratory_rate, s.consciousness, s.weight, s.height, s.glucose, s.pain_self, s.pain_algoplus,
+                  s.stool, s.fluid_ml, s.sleep, s.corrects, s.correction_reason,
                   (SELECT al.id FROM news2_alert al WHERE al.measure_set_id = s.id) AS alert,
                   COALESCE(s.height, (SELECT h.height FROM measure_set h WHERE h.usager_id = s.usager_id
                                         AND h.height IS NOT NULL ORDER BY h.taken_at DESC LIMIT 1)) AS known_height
            FROM measure_set s JOIN account a ON a.id = s.author_id
-           WHERE s.usager_id = $1 AND ($2::uuid IS NULL OR s.id = $2)
+           WHERE s.usager_id = $1
+             AND CASE WHEN $2::uuid IS NULL
+                      THEN NOT EXISTS (SELECT 1 FROM measure_set c WHERE c.corrects = s.id)
+                      ELSE s.id = $2 END
            ORDER BY s.taken_at DESC LIMIT $3"#,
         id,
         only,
@@ -377,9 +443,14 @@ async fn sets(
     .await
     .context("reading sets of measures")
     .map_err(db_error)?;
-    Ok(rows
+    let mut links = Vec::new();
+    let mut out: Vec<MeasureSetView> = rows
         .into_iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
+            if let Some(c) = r.corrects {
+                links.push((i, c, r.correction_reason.clone().unwrap_or_default()));
+            }
             let measures = Measures {
                 systolic: r.systolic,
                 diastolic: r.diastolic,
@@ -399,6 +470,9 @@ async fn sets(
                 glucose: r.glucose,
                 pain_self: r.pain_self,
                 pain_algoplus: r.pain_algoplus,
+                stool: r.stool.as_deref().and_then(Stool::parse),
+                fluid_ml: r.fluid_ml,
+                sleep: r.sleep.as_deref().and_then(Sleep::parse),
             };
             MeasureSetView {
                 id: r.id,
@@ -412,9 +486,60 @@ async fn sets(
                     .map(|(w, h)| Measures::bmi(w, h)),
                 alert: r.alert,
                 measures,
+                correction: None,
+                replaced: Vec::new(),
             }
         })
-        .collect())
+        .collect();
+    if !links.is_empty() {
+        let old = sqlx::query!(
+            r#"SELECT s.id, s.taken_at AS "taken_at: DateTime<Utc>", a.first_name || ' ' || a.last_name AS "author!",
+                      s.systolic, s.diastolic, s.pulse, s.temperature, s.spo2, s.respiratory_rate, s.weight,
+                      s.glucose, s.pain_self, s.pain_algoplus, s.corrects
+               FROM measure_set s JOIN account a ON a.id = s.author_id
+               WHERE s.usager_id = $1 AND EXISTS (SELECT 1 FROM measure_set c WHERE c.corrects = s.id)"#,
+            id
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .context("reading corrected sets")
+        .map_err(db_error)?;
+        let by_id: std::collections::HashMap<Uuid, _> = old.iter().map(|r| (r.id, r)).collect();
+        for (i, first, reason) in links {
+            let set = &mut out[i];
+            let mut next = Some(first);
+            let mut chain = Vec::new();
+            while let Some(r) = next.and_then(|n| by_id.get(&n)) {
+                let m = Measures {
+                    systolic: r.systolic,
+                    diastolic: r.diastolic,
+                    pulse: r.pulse,
+                    temperature: r.temperature,
+                    spo2: r.spo2,
+                    respiratory_rate: r.respiratory_rate,
+                    weight: r.weight,
+                    glucose: r.glucose,
+                    pain_self: r.pain_self,
+                    pain_algoplus: r.pain_algoplus,
+                    ..Default::default()
+                };
+                chain.push(format!(
+                    "{} par {} : {}",
+                    time::date_time(r.taken_at),
+                    r.author,
+                    m.summary()
+                ));
+                next = r.corrects;
+                if chain.len() > 50 {
+                    break;
+                }
+            }
+            chain.reverse();
+            set.correction = Some(format!("Correction : {reason}"));
+            set.replaced = chain;
+        }
+    }
+    Ok(out)
 }
 
 async fn alerts(
@@ -476,12 +601,16 @@ pub async fn get_soins(id: Uuid) -> Result<SoinsView, AppError> {
     let sets = sets(&mut tx, id, None, RECENT_SETS).await?;
     let alerts = alerts(&mut tx, &[id], false, None).await?;
     let may_write = may(&mut tx, &e.principal, id, Section::Soins, Action::Write).await?;
+    let tasks = round::tasks_of(&mut tx, id).await?;
+    let may_plan = may(&mut tx, &e.principal, id, Section::Medical, Action::Write).await?;
     e.access.commit(tx, None).await?;
     Ok(SoinsView {
         allergies,
         sets,
         alerts,
+        tasks,
         may_write,
+        may_plan,
     })
 }
 
@@ -605,7 +734,8 @@ pub async fn get_chart(id: Uuid, field: String, days: u32) -> Result<chart::Char
                             WHEN 'pain_algoplus' THEN pain_algoplus::real
                         END AS value
                  FROM measure_set
-                 WHERE usager_id = $1 AND taken_at >= $3 AND taken_at <= $4) m
+                 WHERE usager_id = $1 AND taken_at >= $3 AND taken_at <= $4
+                   AND NOT EXISTS (SELECT 1 FROM measure_set c WHERE c.corrects = measure_set.id)) m
            WHERE value IS NOT NULL
            ORDER BY taken_at"#,
         id,

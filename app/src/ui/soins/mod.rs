@@ -7,11 +7,13 @@ use crate::error::AppError;
 use crate::soins::chart::{Chart, Scale, CHARTED, HEIGHT, MARGIN, PERIODS, WIDTH};
 use crate::soins::{
     get_chart, get_soins, AcknowledgeAlert, AddAllergy, AlertView, Allergies, AllergyEnd,
-    AllergyKind, Certainty, Consciousness, EndAllergy, MeasureSetView, Severity,
-    StateNoKnownAllergy, WriteMeasures,
+    AllergyKind, Certainty, Consciousness, EndAllergy, MeasureSetView, Severity, Sleep,
+    StateNoKnownAllergy, Stool, WriteMeasures,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
+
+pub mod round;
 
 /// The allergies in the record's header: a severe one cannot be missed.
 #[component]
@@ -32,7 +34,7 @@ pub fn AllergyBand(allergies: Allergies) -> impl IntoView {
     }
 }
 
-fn options(list: &'static [(&'static str, &'static str)]) -> impl IntoView {
+pub(crate) fn options(list: &'static [(&'static str, &'static str)]) -> impl IntoView {
     list.iter()
         .map(|(code, label)| view! { <option value=*code>{*label}</option> })
         .collect_view()
@@ -125,6 +127,13 @@ pub fn SoinsSection(id: Uuid, usager: String) -> impl IntoView {
                         {s.may_write.then(|| view! { <MeasureForm id usager=usager.get_value() action=measure saved=measured/> })}
                         <h3>"Dernières mesures"</h3>
                         <MeasureTable sets=s.sets.clone()/>
+                        {(s.may_write && !s.sets.is_empty()).then(|| {
+                            let list: Vec<(Uuid, String)> = s.sets.iter().take(10)
+                                .map(|set| (set.id, format!("{} — {}", set.taken_at, set.measures.summary()))).collect();
+                            view! { <MeasureForm id usager=usager.get_value() action=measure saved=measured
+                                prefix="c".to_string() corrects=list open=false/> }
+                        })}
+                        <round::TasksBlock id tasks=s.tasks.clone() may_plan=s.may_plan changed=measured/>
                         <ChartBlock id/>
                         {let done: Vec<AlertView> = s.alerts.iter().filter(|a| a.acknowledged.is_some()).cloned().collect();
                          (!done.is_empty()).then(|| view! {
@@ -219,12 +228,13 @@ fn AllergiesBlock(
 
 /// One numeric field of the measure form (numeric keypad on a tablet).
 fn number_field(
+    prefix: &str,
     name: &'static str,
     label: &'static str,
     unit: &'static str,
     decimal: bool,
 ) -> impl IntoView {
-    let id = format!("m-{name}");
+    let id = format!("{prefix}-{name}");
     view! {
         <div class="field measure-field">
             <label for=id.clone()>{label}<span class="muted">{format!(" ({unit})")}</span></label>
@@ -239,12 +249,24 @@ fn number_field(
 /// goes when the network comes back, once (its id is the key). Without
 /// JavaScript the form posts to the server function itself.
 #[component]
-fn MeasureForm(
+pub(crate) fn MeasureForm(
     id: Uuid,
     usager: String,
     action: ServerAction<WriteMeasures>,
     /// Bumped after each set the server confirmed (the section reloads).
     saved: RwSignal<u32>,
+    /// Makes the fields' ids unique on a page with several forms.
+    #[prop(default = "m".to_string())]
+    prefix: String,
+    /// The care task the set fulfils and its time due (the round).
+    #[prop(optional)]
+    task: Option<(Uuid, String)>,
+    /// The sets that may be corrected: the form corrects one of them.
+    #[prop(optional)]
+    corrects: Option<Vec<(Uuid, String)>>,
+    /// Opened at first.
+    #[prop(default = true)]
+    open: bool,
 ) -> impl IntoView {
     use super::outbox::{self, Kept, Pending, Write};
     let key = RwSignal::new(Uuid::new_v4());
@@ -321,9 +343,17 @@ fn MeasureForm(
         ev.prevent_default();
         send.dispatch(args);
     };
+    let p = prefix;
+    let f = |name: &str| format!("{p}-{name}");
+    let correcting = corrects.is_some();
+    let summary = if correcting {
+        "Corriger une saisie"
+    } else {
+        "Saisir des mesures"
+    };
     view! {
-        <details class="edit" open>
-            <summary>"Saisir des mesures"</summary>
+        <details class="edit" open=open>
+            <summary>{summary}</summary>
             {move || kept.get().map(|k| view! {
                 <p class="notice notice-warning" role="status" data-testid="mesures-gardees">{match k {
                     Kept::Sealed => "Pas de réseau : les mesures sont gardées sur cette tablette, chiffrées, et partiront au retour du réseau.",
@@ -331,33 +361,54 @@ fn MeasureForm(
                 }}</p>
             })}
             <form node_ref=form method="post" action="/api/mesures_saisir" class="form-grid measure-form"
-                data-testid="saisie-mesures" on:submit=submit>
+                data-testid=if correcting { "correction-mesures" } else { "saisie-mesures" } on:submit=submit>
                 <input type="hidden" name="id" value=id.to_string()/>
                 <input type="hidden" name="input[id]" prop:value=move || key.get().to_string()/>
+                {task.map(|(task_id, due)| view! {
+                    <input type="hidden" name="input[task_id]" value=task_id.to_string()/>
+                    <input type="hidden" name="input[task_due]" value=due/>
+                })}
+                {corrects.map(|sets| view! {
+                    <div class="field"><label for=f("corrects")>"Saisie à corriger"</label>
+                        <select id=f("corrects") name="input[corrects]" required>
+                            {sets.into_iter().map(|(sid, label)| view! { <option value=sid.to_string()>{label}</option> }).collect_view()}
+                        </select></div>
+                    <div class="field"><label for=f("reason")>"Motif de la correction"</label>
+                        <input id=f("reason") name="input[correction_reason]" type="text" required maxlength="500"/></div>
+                    <p class="muted">"La saisie corrigée reste visible dans l’historique. Ressaisissez toutes les valeurs de la mesure."</p>
+                })}
                 <fieldset>
                     <legend>"Constantes (NEWS2)"</legend>
-                    {number_field("systolic", "Tension systolique", "mmHg", false)}
-                    {number_field("diastolic", "Tension diastolique", "mmHg", false)}
-                    {number_field("pulse", "Pouls", "/min", false)}
-                    {number_field("temperature", "Température", "°C", true)}
-                    {number_field("spo2", "SpO₂", "%", false)}
-                    <div class="field checkbox"><input id="m-o2" name="input[on_oxygen]" type="checkbox" value="true"/><label for="m-o2">"Sous oxygène"</label></div>
-                    <div class="field checkbox"><input id="m-s2" name="input[spo2_scale_2]" type="checkbox" value="true"/><label for="m-s2">"Échelle SpO₂ 2 (cible 88–92 %)"</label></div>
-                    {number_field("respiratory_rate", "Fréquence respiratoire", "/min", false)}
-                    <div class="field"><label for="m-acvpu">"Conscience (ACVPU)"</label>
-                        <select id="m-acvpu" name="input[consciousness]"><option value="">"—"</option>{options(Consciousness::LIST)}</select></div>
+                    {number_field(&p, "systolic", "Tension systolique", "mmHg", false)}
+                    {number_field(&p, "diastolic", "Tension diastolique", "mmHg", false)}
+                    {number_field(&p, "pulse", "Pouls", "/min", false)}
+                    {number_field(&p, "temperature", "Température", "°C", true)}
+                    {number_field(&p, "spo2", "SpO₂", "%", false)}
+                    <div class="field checkbox"><input id=f("o2") name="input[on_oxygen]" type="checkbox" value="true"/><label for=f("o2")>"Sous oxygène"</label></div>
+                    <div class="field checkbox"><input id=f("s2") name="input[spo2_scale_2]" type="checkbox" value="true"/><label for=f("s2")>"Échelle SpO₂ 2 (cible 88–92 %)"</label></div>
+                    {number_field(&p, "respiratory_rate", "Fréquence respiratoire", "/min", false)}
+                    <div class="field"><label for=f("acvpu")>"Conscience (ACVPU)"</label>
+                        <select id=f("acvpu") name="input[consciousness]"><option value="">"—"</option>{options(Consciousness::LIST)}</select></div>
                 </fieldset>
                 <fieldset>
                     <legend>"Autres mesures"</legend>
-                    {number_field("weight", "Poids", "kg", true)}
-                    {number_field("height", "Taille", "cm", false)}
-                    {number_field("glucose", "Glycémie", "g/L", true)}
-                    {number_field("pain_self", "Douleur dite (EVA/EN)", "0 à 10", false)}
-                    {number_field("pain_algoplus", "Douleur observée (Algoplus)", "0 à 5", false)}
+                    {number_field(&p, "weight", "Poids", "kg", true)}
+                    {number_field(&p, "height", "Taille", "cm", false)}
+                    {number_field(&p, "glucose", "Glycémie", "g/L", true)}
+                    {number_field(&p, "pain_self", "Douleur dite (EVA/EN)", "0 à 10", false)}
+                    {number_field(&p, "pain_algoplus", "Douleur observée (Algoplus)", "0 à 5", false)}
                 </fieldset>
-                <div class="field"><label for="m-at">"Heure de la mesure (vide : maintenant)"</label>
-                    <input id="m-at" name="input[taken_at]" type="datetime-local"/></div>
-                <button type="submit" class="button button-primary">"Enregistrer les mesures"</button>
+                <fieldset>
+                    <legend>"Suivi du jour"</legend>
+                    <div class="field"><label for=f("stool")>"Transit, selles"</label>
+                        <select id=f("stool") name="input[stool]"><option value="">"—"</option>{options(Stool::LIST)}</select></div>
+                    {number_field(&p, "fluid_ml", "Boissons", "mL", false)}
+                    <div class="field"><label for=f("sleep")>"Sommeil"</label>
+                        <select id=f("sleep") name="input[sleep]"><option value="">"—"</option>{options(Sleep::LIST)}</select></div>
+                </fieldset>
+                <div class="field"><label for=f("at")>"Heure de la mesure (vide : maintenant)"</label>
+                    <input id=f("at") name="input[taken_at]" type="datetime-local"/></div>
+                <button type="submit" class="button button-primary">{if correcting { "Enregistrer la correction" } else { "Enregistrer les mesures" }}</button>
             </form>
         </details>
     }
@@ -381,7 +432,7 @@ fn MeasureTable(sets: Vec<MeasureSetView>) -> impl IntoView {
                     <th scope="col">"Date"</th><th scope="col">"TA"</th><th scope="col">"Pouls"</th>
                     <th scope="col">"T °C"</th><th scope="col">"SpO₂"</th><th scope="col">"FR"</th>
                     <th scope="col">"Cons."</th><th scope="col">"Poids (IMC)"</th><th scope="col">"Glyc."</th>
-                    <th scope="col">"Douleur"</th><th scope="col">"NEWS2"</th><th scope="col">"Par"</th>
+                    <th scope="col">"Douleur"</th><th scope="col">"Suivi du jour"</th><th scope="col">"NEWS2"</th><th scope="col">"Par"</th>
                 </tr></thead>
                 <tbody>
                     {sets.into_iter().map(|s| {
@@ -394,14 +445,25 @@ fn MeasureTable(sets: Vec<MeasureSetView>) -> impl IntoView {
                             _ => None,
                         };
                         let spo2 = m.spo2.map(|v| format!("{v}{}", if m.on_oxygen { " (O₂)" } else { "" }));
+                        let follow: Vec<String> = [
+                            m.stool.map(|v| format!("Selles : {}", v.label().to_lowercase())),
+                            m.fluid_ml.map(|v| format!("Boissons : {v} mL")),
+                            m.sleep.map(|v| v.label().to_string()),
+                        ].into_iter().flatten().collect();
+                        let follow = (!follow.is_empty()).then(|| follow.join(", "));
+                        let correction = s.correction.clone().map(|c| view! {
+                            <details class="history"><summary>{c}</summary>
+                                <ul>{s.replaced.iter().map(|r| view! { <li>{format!("Remplace : {r}")}</li> }).collect_view()}</ul>
+                            </details>
+                        });
                         view! {
                             <tr class:unusual=!s.unusual.is_empty() title=s.unusual.join(", ")>
                                 <td>{s.taken_at.clone()}</td><td>{cell(ta)}</td><td>{cell(m.pulse)}</td>
                                 <td>{cell(m.temperature)}</td><td>{cell(spo2)}</td><td>{cell(m.respiratory_rate)}</td>
                                 <td>{cell(m.consciousness.map(Consciousness::code))}</td><td>{cell(weight)}</td>
-                                <td>{cell(m.glucose)}</td><td>{cell(pain)}</td>
+                                <td>{cell(m.glucose)}</td><td>{cell(pain)}</td><td>{cell(follow)}</td>
                                 <td class:alert=s.alert.is_some()>{cell(s.news2.map(|n| n.total))}</td>
-                                <td>{s.author.clone()}</td>
+                                <td>{s.author.clone()}{correction}</td>
                             </tr>
                         }
                     }).collect_view()}

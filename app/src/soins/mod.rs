@@ -413,6 +413,8 @@ pub struct RoundPerson {
     pub allergies: Allergies,
     /// "Absent(e) : hospitalisation", when not here (shown, not hidden).
     pub absence: Option<String>,
+    /// The open NEWS2 alert, e.g. "NEWS2 7 : risque élevé…".
+    pub alert: Option<String>,
     pub tasks: Vec<RoundTask>,
 }
 

@@ -562,7 +562,9 @@ pub async fn get_round(unit: Option<Uuid>, shift: String, day: String) -> Result
                   (SELECT ab.reason FROM absence ab WHERE ab.usager_id = u.id AND ab.start_date <= $2
                      AND (ab.end_date IS NULL OR ab.end_date >= $2) ORDER BY ab.start_date DESC LIMIT 1) AS absence,
                   (SELECT d.id FROM document d WHERE d.usager_id = u.id AND d.kind = 'photo_identite'
-                     AND d.media_type LIKE 'image/%' ORDER BY d.uploaded_at DESC LIMIT 1) AS photo
+                     AND d.media_type LIKE 'image/%' ORDER BY d.uploaded_at DESC LIMIT 1) AS photo,
+                  (SELECT al.label FROM news2_alert al WHERE al.usager_id = u.id AND al.acknowledged_at IS NULL
+                     ORDER BY al.raised_at DESC LIMIT 1) AS alert
            FROM current_accompagnement ac JOIN usager u ON u.id = ac.usager_id
            WHERE ac.unit_id = $1
            ORDER BY u.used_last_name, u.used_first_name"#,
@@ -602,6 +604,7 @@ pub async fn get_round(unit: Option<Uuid>, shift: String, day: String) -> Result
                     crate::agenda::AbsenceReason::label_of(&r).to_lowercase()
                 )
             }),
+            alert: p.alert,
             tasks,
         });
     }

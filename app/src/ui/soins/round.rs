@@ -209,6 +209,7 @@ fn PersonCard(person: RoundPerson, may_write: bool, changed: RwSignal<u32>) -> i
         photo,
         allergies,
         absence,
+        alert,
         tasks,
     } = person;
     let heading = format!("tournee-{usager_id}");
@@ -227,6 +228,7 @@ fn PersonCard(person: RoundPerson, may_write: bool, changed: RwSignal<u32>) -> i
                 </div>
             </div>
             <AllergyBand allergies/>
+            {alert.map(|a| view! { <p class="notice notice-danger" role="alert" data-testid="tournee-alerte">{format!("Alerte {a}")}</p> })}
             {absence.map(|a| view! { <p class="notice notice-info" data-testid="absence">{a}</p> })}
             {tasks.is_empty().then(|| view! { <p class="muted">"Rien de prévu pendant cette équipe."</p> })}
             <ul class="round-tasks">

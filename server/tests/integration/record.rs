@@ -654,7 +654,7 @@ async fn documents_round_trip_byte_for_byte_and_bad_files_are_refused(pool: sqlx
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn an_identity_photo_shows_on_the_record_for_those_who_read_documents(pool: sqlx::PgPool) {
+async fn an_identity_photo_shows_on_the_record_for_those_who_read_the_identity(pool: sqlx::PgPool) {
     let app = spawn_app(pool).await;
     app.login("chef.service").await;
     let lucas = usager_named(&app.pool, "Lucas").await;
@@ -668,13 +668,28 @@ async fn an_identity_photo_shows_on_the_record_for_those_who_read_documents(pool
     assert_eq!(status, StatusCode::OK, "{v}");
     let (_, record) = app.call("usager", &[("id", &lucas.to_string())]).await;
     assert_eq!(record["photo"], v);
-    // A moniteur d'atelier does not read documents: no photo.
+    // The photo identifies the person at each care and dose: whoever reads
+    // the identity sees it (a moniteur d'atelier does not read documents),
+    // and it is served with that read, traced.
+    let photo = v.as_str().unwrap().to_string();
     let atelier = app.other_device();
     atelier.login("moniteur.atelier").await;
     let (status, record) = atelier.call("usager", &[("id", &lucas.to_string())]).await;
     if status == StatusCode::OK {
-        assert!(record["photo"].is_null());
+        assert_eq!(record["photo"], photo.as_str());
+        let served = atelier
+            .client
+            .get(atelier.url(&format!("/documents/{photo}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(served.status(), StatusCode::OK);
     }
+    // Other documents stay with Documents.
+    let (status, docs) = atelier
+        .call("documents", &[("id", &lucas.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{docs}");
 }
 
 #[sqlx::test(migrations = "../migrations")]

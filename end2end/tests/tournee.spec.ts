@@ -23,7 +23,7 @@ async function openRound(page: Page, shift: string, day: string) {
 test("l'aide-soignant fait la tournée du matin : une prise de constantes déclenche NEWS2, l'infirmière acquitte, la courbe montre le point", async ({ page, browser }) => {
   const name = person();
   await signedIn(page, "aide.soignant");
-  await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Tournée de soins" }).click();
+  await page.getByTestId("lien-tournee").click();
   await expect(page.getByTestId("tournee-titre")).toBeVisible();
   await openRound(page, "matin", parisDay());
   await expect(page.getByTestId("tournee-titre")).toContainText("Matin du");
@@ -72,11 +72,11 @@ test("la tournée avec le réseau coupé au milieu : rien n'est perdu, tout part
   const toilette = () => card().getByTestId("tournee-soin").filter({ hasText: "Aide à la toilette" });
   const constants = () => card().getByTestId("tournee-soin").filter({ hasText: "Prise des constantes" });
   // Online: one tap.
-  await toilette().getByRole("button", { name: "Fait" }).click();
+  await toilette().getByRole("button", { name: "Fait", exact: true }).click();
   await expect(toilette()).toContainText("Fait à");
   // The network drops: the next outcome is kept on the tablet.
   await context.setOffline(true);
-  await constants().getByText("Pas fait").click();
+  await constants().getByText("Pas fait", { exact: true }).click();
   await constants().getByLabel("Pourquoi").selectOption("refus");
   await constants().getByRole("button", { name: "Noter : pas fait" }).click();
   await expect(constants()).toContainText("Pas de réseau");

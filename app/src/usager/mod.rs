@@ -152,6 +152,8 @@ pub struct UsagerListing {
     pub alerts: Vec<crate::soins::AlertView>,
     /// Care tasks still due an hour past their time, same readers.
     pub late: Vec<crate::soins::LateTask>,
+    /// The caller's profession reads soins (the round is offered).
+    pub reads_soins: bool,
 }
 
 impl UsagerListing {

@@ -91,6 +91,7 @@ fn UsagerList(list: UsagerListing, search: RwSignal<String>) -> impl IntoView {
         matching,
         ref alerts,
         ref late,
+        reads_soins,
         ..
     } = list;
     let alerts = alerts.clone();
@@ -111,6 +112,9 @@ fn UsagerList(list: UsagerListing, search: RwSignal<String>) -> impl IntoView {
     });
     view! {
         {crate::ui::soins::unit_alerts_panel(alerts)}
+        {reads_soins.then(|| view! {
+            <p class="quick-links"><a href="/tournee" data-testid="lien-tournee">"Tournée de soins de mon unité"</a></p>
+        })}
         {crate::ui::soins::round::late_panel(late)}
         <p class="count" aria-live="polite">
             {move || {

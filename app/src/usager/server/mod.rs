@@ -120,6 +120,7 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
         matching,
         alerts,
         late,
+        reads_soins,
     })
 }
 

@@ -37,6 +37,20 @@ test("Mes usagers et la fiche d'un usager", async ({ page }) => {
   }
 });
 
+test("la tournée de soins et la section médicale", async ({ page }) => {
+  await signedIn(page, "infirmier");
+  await page.goto("/tournee?equipe=matin");
+  await hydrated(page);
+  await expect(page.getByTestId("tournee-titre")).toBeVisible();
+  await expectNoViolations(page);
+  await page.getByRole("link", { name: /Margaux BENOÎT/ }).first().click();
+  await page.waitForURL(/\/soins$/);
+  await hydrated(page);
+  await openSection(page, "Médical");
+  await expect(page.getByTestId("medical")).toBeVisible();
+  await expectNoViolations(page);
+});
+
 test("accès refusé avec le formulaire de bris de glace, traçabilité et examen", async ({ page }) => {
   await signedIn(page, "educateur");
   const href = await page.getByRole("link", { name: /Lucas MOREAU/ }).getAttribute("href");

@@ -93,15 +93,15 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
         .context("counting the usagers matching a search")
         .map_err(db_error)? as usize
     };
-    let (alerts, late) =
-        if profession_may(&mut tx, &principal, Section::Soins, Action::Read).await? {
-            (
-                crate::soins::server::open_alerts(&mut tx, &principal).await?,
-                crate::soins::server::late_tasks(&mut tx, &principal).await?,
-            )
-        } else {
-            (Vec::new(), Vec::new())
-        };
+    let reads_soins = profession_may(&mut tx, &principal, Section::Soins, Action::Read).await?;
+    let (alerts, late) = if reads_soins {
+        (
+            crate::soins::server::open_alerts(&mut tx, &principal).await?,
+            crate::soins::server::late_tasks(&mut tx, &principal).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     tx.commit()
         .await
         .context("ending the list")

@@ -446,6 +446,8 @@ pub const POLICIES: &[(&str, Policy)] = &[
         },
     ),
     ("/api/tournee", Policy::StaffList),
+    ("/api/horaires_equipes", Policy::Administration),
+    ("/api/horaires_equipes_modifier", Policy::Administration),
     (
         "/api/medical",
         Policy::Record {

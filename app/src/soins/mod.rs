@@ -545,6 +545,32 @@ pub async fn get_round(unit: Option<Uuid>, shift: String, day: String) -> Result
     server::get_round(unit, shift, day).await
 }
 
+/// The shift times of one établissement, for its administration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftPlace {
+    pub etablissement_id: Uuid,
+    pub name: String,
+    /// "07:00", "14:00", "21:00": matin, après-midi, nuit.
+    pub starts: [String; 3],
+}
+
+/// The shift times of the organisation's établissements (administrators).
+#[server(endpoint = "horaires_equipes")]
+pub async fn shift_settings() -> Result<Vec<ShiftPlace>, AppError> {
+    server::shift_settings().await
+}
+
+/// Sets when each shift of an établissement starts (administrators).
+#[server(endpoint = "horaires_equipes_modifier")]
+pub async fn set_shift_times(
+    etablissement_id: Uuid,
+    matin: String,
+    apres_midi: String,
+    nuit: String,
+) -> Result<Vec<ShiftPlace>, AppError> {
+    server::set_shift_times(etablissement_id, matin, apres_midi, nuit).await
+}
+
 /// The alerts not yet acknowledged of the people of the caller's units
 /// whose soins the caller reads (the home page).
 #[server(endpoint = "alertes_unite")]

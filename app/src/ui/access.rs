@@ -192,6 +192,7 @@ pub fn RightsPage() -> impl IntoView {
                         }
                     })}
                 </Transition>
+                <crate::ui::soins::round::ShiftTimesBlock/>
             </div>
         </Layout>
     }

@@ -191,6 +191,12 @@ async fn sample_arguments(pool: &PgPool, path: &str, usager: Uuid) -> Vec<(Strin
             ("input[done]", "true".into()),
         ],
         "/api/tournee" => vec![("shift", "".into()), ("day", "".into())],
+        "/api/horaires_equipes_modifier" => vec![
+            ("etablissement_id", key()),
+            ("matin", "07:00".into()),
+            ("apres_midi", "14:00".into()),
+            ("nuit", "21:00".into()),
+        ],
         "/api/medical_ajouter" => vec![
             ("input[id]", key()),
             ("input[kind]", "antecedent".into()),

@@ -519,3 +519,68 @@ async fn the_medical_section_is_under_medical_secrecy(pool: PgPool) {
         }
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn shift_times_are_set_per_etablissement_by_an_administrator(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let (_, unit) = round_person(&pool).await;
+    let place: Uuid = sqlx::query_scalar("SELECT etablissement_id FROM unit WHERE id = $1")
+        .bind(unit)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let place = place.to_string();
+    let form = |m: &str, a: &str, n: &str| {
+        vec![
+            ("etablissement_id".to_string(), place.clone()),
+            ("matin".into(), m.to_string()),
+            ("apres_midi".into(), a.to_string()),
+            ("nuit".into(), n.to_string()),
+        ]
+    };
+    let nurse = app.other_device();
+    nurse.login("infirmier").await;
+    let (status, _) = post(
+        &nurse,
+        "horaires_equipes_modifier",
+        &form("06:30", "13:30", "20:30"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "administrators only");
+    app.login("admin").await;
+    let (status, body) = post(
+        &app,
+        "horaires_equipes_modifier",
+        &form("14:00", "07:00", "21:00"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, list) = post(
+        &app,
+        "horaires_equipes_modifier",
+        &form("06:30", "13:30", "20:30"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert!(list.to_string().contains("06:30"), "{list}");
+    let aide = app.other_device();
+    aide.login("aide.soignant").await;
+    let unit_s = unit.to_string();
+    let (status, round) = aide
+        .call(
+            "tournee",
+            &[("unit", &unit_s), ("shift", "matin"), ("day", "2026-12-01")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{round}");
+    assert!(
+        round["title"].as_str().unwrap().contains("06:30 – 13:30"),
+        "{round}"
+    );
+    let traced: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE object_id LIKE 'horaires:%'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(traced, 1);
+}

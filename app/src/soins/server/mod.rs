@@ -10,7 +10,7 @@ use sqlx::PgConnection;
 
 mod round;
 pub(crate) use round::late_tasks;
-pub use round::{end_care, get_round, plan_care, record_care};
+pub use round::{end_care, get_round, plan_care, record_care, set_shift_times, shift_settings};
 
 /// A person's allergies as the record's band shows them (`may_write`
 /// false: the band offers no form, and asks no right).

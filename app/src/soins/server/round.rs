@@ -690,3 +690,97 @@ pub(crate) async fn late_tasks(
     .await?;
     Ok(late)
 }
+
+async fn settings(
+    conn: &mut PgConnection,
+    organisation: Uuid,
+) -> Result<Vec<ShiftPlace>, AppError> {
+    let places = sqlx::query!(
+        "SELECT id, name FROM etablissement WHERE organisation_id = $1 ORDER BY name",
+        organisation
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("listing the établissements")
+    .map_err(db_error)?;
+    let mut out = Vec::with_capacity(places.len());
+    for p in places {
+        out.push(ShiftPlace {
+            etablissement_id: p.id,
+            name: p.name,
+            starts: shift_times(&mut *conn, p.id).await?.texts(),
+        });
+    }
+    Ok(out)
+}
+
+pub async fn shift_settings() -> Result<Vec<ShiftPlace>, AppError> {
+    let principal = require_principal().await?;
+    let state = AppState::get()?;
+    crate::access::server::require_administrator(&state, &principal).await?;
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .context("acquiring a connection for the shift times")
+        .map_err(db_error)?;
+    settings(&mut conn, principal.organisation_id).await
+}
+
+pub async fn set_shift_times(
+    etablissement_id: Uuid,
+    matin: String,
+    apres_midi: String,
+    nuit: String,
+) -> Result<Vec<ShiftPlace>, AppError> {
+    let principal = require_principal().await?;
+    let state = AppState::get()?;
+    crate::access::server::require_administrator(&state, &principal).await?;
+    let times = ShiftTimes::parse([&matin, &apres_midi, &nuit])?;
+    let mut tx = state.begin().await?;
+    let known = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM etablissement WHERE id = $1 AND organisation_id = $2) AS "known!""#,
+        etablissement_id,
+        principal.organisation_id
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .context("finding the établissement")
+    .map_err(db_error)?;
+    if !known {
+        return Err(AppError::NotFound);
+    }
+    for (shift, starts) in Shift::ALL.into_iter().zip(times.0) {
+        sqlx::query!(
+            r#"INSERT INTO shift_time (etablissement_id, organisation_id, shift, starts) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (etablissement_id, shift) DO UPDATE SET starts = $4"#,
+            etablissement_id,
+            principal.organisation_id,
+            shift.code(),
+            starts as _
+        )
+        .execute(&mut *tx)
+        .await
+        .context("setting a shift time")
+        .map_err(db_error)?;
+    }
+    // Traced like a change of rights, with the new times.
+    crate::access::server::append(
+        &mut tx,
+        &crate::access::server::AuditEvent {
+            object_id: Some(format!(
+                "horaires:{etablissement_id}:{}",
+                times.texts().join(",")
+            )),
+            ..crate::access::server::AuditEvent::by(&principal, None, "droits", "write")
+        },
+    )
+    .await
+    .map_err(db_error)?;
+    let list = settings(&mut tx, principal.organisation_id).await?;
+    tx.commit()
+        .await
+        .context("committing the shift times")
+        .map_err(db_error)?;
+    Ok(list)
+}

@@ -8,8 +8,8 @@ use super::{options, AllergyBand, MeasureForm};
 use crate::error::AppError;
 use crate::soins::schedule::{Rule, Shift};
 use crate::soins::{
-    get_round, CareOutcomeInput, CareTaskView, EndCare, LateTask, NotDone, PlanCare, RecordCare,
-    Round, RoundPerson, RoundTask, Who, WriteMeasures,
+    get_round, shift_settings, CareOutcomeInput, CareTaskView, EndCare, LateTask, NotDone,
+    PlanCare, RecordCare, Round, RoundPerson, RoundTask, SetShiftTimes, Who, WriteMeasures,
 };
 use crate::ui::{error_view, ErrorNotice, Layout};
 use leptos::prelude::*;
@@ -411,5 +411,42 @@ fn TaskItem(
                 }
             })}
         </li>
+    }
+}
+
+/// When the shifts of each établissement start (the administration page).
+#[component]
+pub fn ShiftTimesBlock() -> impl IntoView {
+    let save = ServerAction::<SetShiftTimes>::new();
+    let list = Resource::new(move || save.version().get(), |_| shift_settings());
+    let error = move || save.value().get().and_then(|r| r.err());
+    view! {
+        <section aria-labelledby="titre-equipes">
+            <h2 id="titre-equipes">"Horaires des équipes"</h2>
+            <p>"Début de chaque équipe ; chacune finit quand la suivante commence (la nuit finit le lendemain au début du matin). Ils bornent la tournée de soins."</p>
+            {move || error().map(|e| view! { <ErrorNotice error=e/> })}
+            {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="notice notice-info" role="status">"Horaires enregistrés."</p> })}
+            <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(list) => list.into_iter().map(|e| {
+                            let p = e.etablissement_id.simple().to_string();
+                            view! {
+                                <ActionForm action=save attr:class="form-inline">
+                                    <input type="hidden" name="etablissement_id" value=e.etablissement_id.to_string()/>
+                                    <h3>{e.name.clone()}</h3>
+                                    {Shift::ALL.into_iter().zip(e.starts.clone()).map(|(s, t)| view! {
+                                        <div class="field"><label for=format!("{p}-{}", s.code())>{s.label()}</label>
+                                            <input id=format!("{p}-{}", s.code()) name=s.code() type="time" value=t required/></div>
+                                    }).collect_view()}
+                                    <button type="submit" class="button">"Enregistrer"</button>
+                                </ActionForm>
+                            }
+                        }).collect_view().into_any(),
+                        Err(e) => error_view(e),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

@@ -122,19 +122,23 @@ pub fn late_panel(list: Vec<LateTask>) -> impl IntoView {
 /// `/tournee?unite=…&equipe=…&jour=…`.
 #[component]
 pub fn TourneePage() -> impl IntoView {
+    // Read once, like the unit agenda: the choice form is a GET that
+    // renders the route again.
     let query = use_query_map();
-    let params = move || {
-        let q = query.get();
-        (
-            q.get("unite").and_then(|u| Uuid::parse_str(&u).ok()),
-            q.get("equipe").unwrap_or_default(),
-            q.get("jour").unwrap_or_default(),
-        )
-    };
+    let q = query.read_untracked();
+    let params = (
+        q.get("unite").and_then(|u| Uuid::parse_str(&u).ok()),
+        q.get("equipe").unwrap_or_default(),
+        q.get("jour").unwrap_or_default(),
+    );
+    drop(q);
     let changed = RwSignal::new(0u32);
     let round = Resource::new(
-        move || (params(), changed.get()),
-        |((unit, shift, day), _)| get_round(unit, shift, day),
+        move || changed.get(),
+        move |_| {
+            let (unit, shift, day) = params.clone();
+            get_round(unit, shift, day)
+        },
     );
     view! {
         <Title text="Tournée de soins"/>

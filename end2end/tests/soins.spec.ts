@@ -10,7 +10,7 @@ function person(): string {
 test("l'aide-soignant saisit des constantes qui déclenchent NEWS2, l'infirmière voit l'alerte et l'acquitte", async ({ page, browser }) => {
   const name = person();
   await signedIn(page, "aide.soignant");
-  await page.getByRole("link", { name: new RegExp(name) }).first().click();
+  await page.getByTestId("usager-list").getByRole("link", { name: new RegExp(name) }).first().click();
   await openSection(page, "Soins");
   await hydrated(page);
   const form = page.getByTestId("saisie-mesures");
@@ -54,7 +54,7 @@ test("l'aide-soignant saisit des constantes qui déclenchent NEWS2, l'infirmièr
 
 test("une allergie sévère se voit dans l'en-tête du dossier", async ({ page }) => {
   await signedIn(page, "infirmier");
-  await page.getByRole("link", { name: /Margaux BENOÎT/ }).first().click();
+  await page.getByTestId("usager-list").getByRole("link", { name: /Margaux BENOÎT/ }).first().click();
   const band = page.getByTestId("allergies");
   await expect(band).toContainText("Allergie sévère");
   await expect(band).toContainText("Pénicillines");
@@ -63,7 +63,7 @@ test("une allergie sévère se voit dans l'en-tête du dossier", async ({ page }
 test("le réseau coupé au milieu de la tournée : la série de mesures est gardée, puis envoyée une seule fois", async ({ page, context }) => {
   const name = person();
   await signedIn(page, "aide.soignant");
-  await page.getByRole("link", { name: new RegExp(name) }).first().click();
+  await page.getByTestId("usager-list").getByRole("link", { name: new RegExp(name) }).first().click();
   await openSection(page, "Soins");
   await hydrated(page);
   const weight = `${60 + ["tablette-portrait", "tablette-paysage", "telephone"].indexOf(test.info().project.name)},7`;

@@ -112,6 +112,7 @@ impl Write {
         }
     }
 
+    /// Its kind as the sealed entry names it (readable without the key).
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn kind(&self) -> &'static str {
         match self {
@@ -121,6 +122,13 @@ impl Write {
             Write::ProjetField { .. } => "projet_field",
         }
     }
+}
+
+/// Whether a sealed entry of this kind is sent by [`flush`] (the kinds of
+/// [`Write::background`]): it counts among the writes waiting.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn background_kind(kind: &str) -> bool {
+    matches!(kind, "transmission" | "measures" | "care")
 }
 
 /// The key a projet field's text is kept under.
@@ -360,7 +368,7 @@ mod browser {
     pub fn count_background(account_id: Uuid) -> usize {
         stored()
             .iter()
-            .filter(|s| s.account_id == account_id && s.kind == "transmission")
+            .filter(|s| s.account_id == account_id && background_kind(&s.kind))
             .count()
             + MEMORY.with_borrow(|m| {
                 m.iter()
@@ -495,6 +503,29 @@ pub fn count(account_id: Uuid) -> usize {
         let _ = account_id;
         0
     }
+}
+
+/// Calls `sent` once the write kept under `waiting()` has left the outbox
+/// (sent by [`flush`] when the network came back): the page that showed it
+/// as waiting reloads what the server now has. Follows [`OutboxChanged`].
+pub fn when_sent(
+    waiting: impl Fn() -> Option<String> + Send + Sync + 'static,
+    sent: impl Fn() + Send + Sync + 'static,
+) {
+    use leptos::prelude::*;
+    let Some(changed) = use_context::<OutboxChanged>() else {
+        return;
+    };
+    Effect::new(move |_| {
+        changed.0.track();
+        let Some(key) = waiting() else {
+            return;
+        };
+        let held = crate::ui::signed_in_account().is_some_and(|a| holds(a, &key));
+        if !held {
+            sent();
+        }
+    });
 }
 
 /// Forgets the sealing key this page holds (when its person signs out).

@@ -225,8 +225,13 @@ pub fn QuickNote(
     }
 }
 
-/// Sends the notes waiting on this tablet for the signed-in account, now
-/// and each time the network comes back; says how many still wait.
+/// How often the writes still waiting are tried again.
+#[cfg(feature = "hydrate")]
+const RETRY_SECONDS: u64 = 10;
+
+/// Sends the writes waiting on this tablet for the signed-in account, now,
+/// each time the network comes back and every few seconds while some wait;
+/// says how many still wait.
 #[component]
 pub fn PendingNotes(account_id: Uuid) -> impl IntoView {
     let waiting = RwSignal::new(0usize);
@@ -241,9 +246,14 @@ pub fn PendingNotes(account_id: Uuid) -> impl IntoView {
             waiting.set(outbox::count(account_id));
         });
     }
+    // After a flush, the pages that showed a write as waiting look again.
+    let changed = use_context::<outbox::OutboxChanged>();
     Effect::new(move |_| {
         if let Some(n) = flush.value().get() {
             waiting.set(n);
+            if let Some(changed) = changed {
+                changed.0.update(|c| *c += 1);
+            }
         }
     });
     #[cfg(feature = "hydrate")]
@@ -251,7 +261,25 @@ pub fn PendingNotes(account_id: Uuid) -> impl IntoView {
         let online = window_event_listener(leptos::ev::online, move |_| {
             flush.dispatch_local(());
         });
-        on_cleanup(move || online.remove());
+        // A send that failed just as the network came back (or a server
+        // that was briefly away) is tried again while something waits.
+        let retry = set_interval_with_handle(
+            move || {
+                if waiting.get_untracked() > 0
+                    && !flush.pending().get_untracked()
+                    && window().navigator().on_line()
+                {
+                    flush.dispatch_local(());
+                }
+            },
+            std::time::Duration::from_secs(RETRY_SECONDS),
+        );
+        on_cleanup(move || {
+            online.remove();
+            if let Ok(r) = retry {
+                r.clear();
+            }
+        });
     }
     view! {
         <span role="status" aria-live="polite" class="pending-notes">

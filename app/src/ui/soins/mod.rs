@@ -271,6 +271,8 @@ pub(crate) fn MeasureForm(
     use super::outbox::{self, Kept, Pending, Write};
     let key = RwSignal::new(Uuid::new_v4());
     let kept = RwSignal::new(None::<Kept>);
+    // The key of the set kept while it waits in the outbox.
+    let waiting = RwSignal::new(None::<String>);
     let form = NodeRef::<leptos::html::Form>::new();
     let usager = StoredValue::new(usager);
     let send = Action::new_local(move |args: &WriteMeasures| {
@@ -316,8 +318,9 @@ pub(crate) fn MeasureForm(
             }
             Some(Err(AppError::Transport { .. })) => {
                 // Kept: a new set may start; this one leaves with the network.
-                if let Some((_, stored)) = send.value().get_untracked() {
+                if let Some((args, stored)) = send.value().get_untracked() {
                     kept.set(stored);
+                    waiting.set(Some(args.input.id.to_string()));
                     if let Some(changed) = use_context::<outbox::OutboxChanged>() {
                         changed.0.update(|n| *n += 1);
                     }
@@ -335,6 +338,15 @@ pub(crate) fn MeasureForm(
             None => {}
         }
     });
+    // Sent when the network came back: the notice goes, the section reloads.
+    outbox::when_sent(
+        move || waiting.get(),
+        move || {
+            waiting.set(None);
+            kept.set(None);
+            saved.update(|n| *n += 1);
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         use leptos::form::FromFormData as _;
         let Ok(args) = WriteMeasures::from_event(&ev) else {

@@ -257,6 +257,8 @@ fn TaskItem(
     let measure = ServerAction::<WriteMeasures>::new();
     let measured = RwSignal::new(0u32);
     let kept = RwSignal::new(None::<Kept>);
+    // The key of this task's outcome while it waits in the outbox.
+    let waiting = RwSignal::new(None::<String>);
     let shown = RwSignal::new(task.clone());
     let other = RwSignal::new(false);
     let usager = StoredValue::new(usager);
@@ -307,6 +309,7 @@ fn TaskItem(
                         "Non fait (en attente d’envoi)".into()
                     });
                 });
+                waiting.set(Some(input.id.to_string()));
                 if let Some(changed) = use_context::<outbox::OutboxChanged>() {
                     changed.0.update(|n| *n += 1);
                 }
@@ -319,6 +322,15 @@ fn TaskItem(
         }
         None => {}
     });
+    // Sent when the network came back: the round shows what the server has.
+    outbox::when_sent(
+        move || waiting.get(),
+        move || {
+            waiting.set(None);
+            kept.set(None);
+            changed.update(|n| *n += 1);
+        },
+    );
     // A measure set that fulfils the task reloads the round.
     Effect::new(move |_| {
         if measured.get() > 0 {

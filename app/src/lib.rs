@@ -11,6 +11,7 @@ pub mod codes;
 pub mod document;
 pub mod error;
 pub mod medical;
+pub mod medication;
 pub mod organisation;
 pub mod projet;
 pub mod record;

@@ -246,6 +246,14 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
     }
     load(&mut tx).await.context("loading demo data")?;
     tx.commit().await?;
+    // The drug reference's sample, unless real files were imported already.
+    let reference =
+        sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM bdpm_specialite) AS "any!""#)
+            .fetch_one(pool)
+            .await?;
+    if !reference {
+        crate::bdpm_files::import_sample(pool).await?;
+    }
     Ok(true)
 }
 

@@ -2,6 +2,7 @@
 //! the HTTP application, demo data.
 
 pub mod audit;
+pub mod bdpm_files;
 pub mod config;
 pub mod demo;
 pub mod demo_projet;

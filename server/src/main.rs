@@ -1,5 +1,7 @@
-//! `parcours`: serves the application (default), or manages the embedded
-//! PostgreSQL for scripts (`parcours db start|stop|url`).
+//! `parcours`: serves the application (default), manages the embedded
+//! PostgreSQL for scripts (`parcours db start|stop`), checks the trail
+//! (`parcours audit verify`) and imports the drug reference (`parcours bdpm
+//! import DIR`).
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -31,6 +33,25 @@ enum Command {
     Db {
         #[command(subcommand)]
         action: DbAction,
+    },
+    /// The drug reference (BDPM).
+    Bdpm {
+        #[command(subcommand)]
+        action: BdpmAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum BdpmAction {
+    /// Imports CIS_bdpm.txt, CIS_CIP_bdpm.txt and CIS_COMPO_bdpm.txt from a
+    /// folder, as published (each file whole or not at all).
+    Import { dir: std::path::PathBuf },
+    /// Writes full-size files in the published format (for benchmarks).
+    Generate {
+        dir: std::path::PathBuf,
+        /// How many spécialités (the real files have about 15 800).
+        #[arg(long, default_value_t = 15_800)]
+        specialites: usize,
     },
 }
 
@@ -65,6 +86,12 @@ async fn main() {
                 Command::Audit {
                     action: AuditAction::Verify,
                 } => audit_verify(&config).await,
+                Command::Bdpm {
+                    action: BdpmAction::Import { dir },
+                } => bdpm_import(&config, &dir).await,
+                Command::Bdpm {
+                    action: BdpmAction::Generate { dir, specialites },
+                } => server::bdpm_files::generate(&dir, specialites),
             }
         }
         Err(e) => Err(e),
@@ -75,12 +102,51 @@ async fn main() {
     }
 }
 
-async fn audit_verify(config: &Config) -> Result<()> {
+/// The database of a command: `DATABASE_URL`, else the embedded one.
+async fn command_pool(config: &Config) -> Result<sqlx::PgPool> {
     let url = match &config.database_url {
         Some(url) => url.clone(),
         None => EmbeddedPostgres::ensure_running(&config.data_dir, config.embedded_pg_port)?.url(),
     };
-    let pool = startup::connect(&url, config.db_connect_timeout_secs).await?;
+    startup::connect(&url, config.db_connect_timeout_secs).await
+}
+
+async fn bdpm_import(config: &Config, dir: &std::path::Path) -> Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let pool = command_pool(config).await?;
+    startup::migrate(&pool).await?;
+    let style = ProgressStyle::with_template("{msg:20} [{bar:40}] {pos}/{len} lignes")
+        .context("progress bar template")?
+        .progress_chars("=> ");
+    let bar = ProgressBar::new(0).with_style(style);
+    let started = std::time::Instant::now();
+    let done =
+        app::medication::server::import::import_dir(&pool, dir, None, &|file, done, total| {
+            bar.set_message(file.file_name());
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
+        .await;
+    bar.finish_and_clear();
+    let done = done.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if done.is_empty() {
+        anyhow::bail!(
+            "aucun fichier de la BDPM dans {} (CIS_bdpm.txt, CIS_CIP_bdpm.txt, CIS_COMPO_bdpm.txt)",
+            dir.display()
+        );
+    }
+    for (file, rows) in done {
+        println!("{} : {rows} lignes importées", file.file_name());
+    }
+    println!(
+        "Import terminé en {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn audit_verify(config: &Config) -> Result<()> {
+    let pool = command_pool(config).await?;
     match server::audit::verify(&pool).await? {
         server::audit::Verdict::Intact { events } => {
             println!("Traçabilité intacte : {events} événements vérifiés.");

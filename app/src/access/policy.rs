@@ -13,7 +13,7 @@ pub enum Policy {
     SignedIn,
     /// A staff member, listing their own perimeter (lists over several
     /// usagers also check the section in the matrix and trace one read per
-    /// usager shown).
+    /// usager shown), or reading the drug reference (no record touched).
     StaffList,
     /// A family account, listing its own links.
     FamilyList,
@@ -480,6 +480,8 @@ pub const POLICIES: &[(&str, Policy)] = &[
     ("/api/cahier_de_liaison", Policy::StaffList),
     ("/api/agenda_unite", Policy::StaffList),
     ("/api/documents_echeances", Policy::StaffList),
+    ("/api/medicaments", Policy::StaffList),
+    ("/api/medicament_code", Policy::StaffList),
     ("/api/bris_de_glace", Policy::BreakGlassRequest),
     ("/api/bris_de_glace_liste", Policy::BreakGlassReview),
     ("/api/bris_de_glace_examen", Policy::BreakGlassReview),

@@ -10,6 +10,7 @@ mod auth;
 mod authorization;
 mod break_glass;
 mod consent;
+mod medication;
 mod platform;
 mod projet;
 mod record;

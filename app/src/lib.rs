@@ -152,6 +152,11 @@ lazy_page!(
     "La tournée de soins d’une unité."
 );
 lazy_page!(
+    BdpmRoute,
+    ui::medication::BdpmPage,
+    "Le référentiel des médicaments."
+);
+lazy_page!(
     RightsRoute,
     ui::access::RightsPage,
     "L’administration des droits."
@@ -188,6 +193,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/bris-de-glace") view={Lazy::<BreakGlassRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/administration/trame") view={Lazy::<TrameRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/administration/droits") view={Lazy::<RightsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/administration/medicaments") view={Lazy::<BdpmRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

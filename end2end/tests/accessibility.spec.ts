@@ -87,6 +87,16 @@ test("page d'administration des droits", async ({ page }) => {
   await expect(page.locator("#medecin-medical")).toHaveValue("ecriture");
 });
 
+test("référentiel des médicaments, avec une recherche", async ({ page }) => {
+  await signedIn(page, "admin");
+  await page.goto("/administration/medicaments");
+  await hydrated(page);
+  await expect(page.getByTestId("bdpm-etat")).toBeVisible();
+  await page.getByLabel("Nom ou substance").fill("parac");
+  await expect(page.getByTestId("bdpm-trouves")).toContainText("DOLIPRANE");
+  await expectNoViolations(page);
+});
+
 test("les cibles tactiles font au moins 44 pixels", async ({ page }) => {
   await signIn(page, "educateur");
   await expect(page.getByTestId("usager-list")).toBeVisible();

@@ -44,6 +44,7 @@ pub enum Input {
 /// The server functions declared with another input than the default form.
 pub const INPUTS: &[(&str, Input)] = &[
     ("/api/document_depot", Input::Multipart),
+    ("/api/bdpm_import", Input::Multipart),
     ("/api/projet_entete", Input::Json),
     ("/api/projet_champ", Input::Json),
     ("/api/projet_element", Input::Json),
@@ -488,4 +489,6 @@ pub const POLICIES: &[(&str, Policy)] = &[
     ("/api/tracabilite", Policy::AuditSearch),
     ("/api/droits", Policy::Administration),
     ("/api/droits_profession", Policy::Administration),
+    ("/api/bdpm_etat", Policy::Administration),
+    ("/api/bdpm_import", Policy::Administration),
 ];

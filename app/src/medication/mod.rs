@@ -9,6 +9,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use server_fn::codec::{MultipartData, MultipartFormData};
 
 #[cfg(feature = "ssr")]
 pub mod bdpm;
@@ -71,4 +72,38 @@ pub async fn search_drugs(q: String) -> Result<DrugSearch, AppError> {
 #[server(endpoint = "medicament_code")]
 pub async fn drug_by_code(code: String) -> Result<DrugBox, AppError> {
     server::drug_by_code(code).await
+}
+
+/// One file of the BDPM as last imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedFile {
+    /// Its published name (`CIS_bdpm.txt`…).
+    pub file: String,
+    pub rows: i64,
+    /// "le 07/12/2026 à 10:05 par Alix SYSTÈME" (or "en ligne de commande").
+    pub when: String,
+}
+
+/// What the administration page shows: each file's latest import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BdpmStatus {
+    pub files: Vec<ImportedFile>,
+    pub source: Option<String>,
+}
+
+/// The largest BDPM upload (the three published files weigh about 10 MB).
+pub const MAX_UPLOAD: usize = crate::document::MAX_BYTES;
+
+/// The latest import of each file (administrators).
+#[server(endpoint = "bdpm_etat")]
+pub async fn bdpm_state() -> Result<BdpmStatus, AppError> {
+    server::bdpm_state().await
+}
+
+/// Imports the files sent (administrators): a multipart form with one or
+/// more of `CIS_bdpm.txt`, `CIS_CIP_bdpm.txt`, `CIS_COMPO_bdpm.txt`, known
+/// by their file names, imported in that order, each whole or not at all.
+#[server(endpoint = "bdpm_import", input = MultipartFormData)]
+pub async fn import_bdpm(data: MultipartData) -> Result<Vec<ImportedFile>, AppError> {
+    server::import_bdpm(data).await
 }

@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod auth;
 pub mod document;
 pub mod medical;
+pub mod medication;
 pub mod outbox;
 pub mod projet;
 pub mod soins;
@@ -129,6 +130,7 @@ fn UserBadge(user: CurrentUser) -> impl IntoView {
             {searches.then(|| view! { <A href="/tracabilite">"Traçabilité"</A> })}
             {administers.then(|| view! { <A href="/administration/droits">"Droits"</A> })}
             {administers.then(|| view! { <A href="/administration/trame">"Trame du projet"</A> })}
+            {administers.then(|| view! { <A href="/administration/medicaments">"Médicaments"</A> })}
         </nav>
         <div class="user-badge">
             <div class="user-text">

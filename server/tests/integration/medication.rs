@@ -218,3 +218,109 @@ async fn a_family_account_is_refused_the_reference_and_the_refusal_is_traced(poo
         .iter()
         .all(|(login, allowed, _)| login == "famille.moreau" && !allowed));
 }
+
+/// Sends BDPM files as the administration page does.
+async fn upload(app: &crate::helpers::TestApp, files: Vec<(&str, Vec<u8>)>) -> (StatusCode, Value) {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, bytes) in files {
+        form = form.part(
+            "fichiers",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    let response = app
+        .client
+        .post(app.url("/api/bdpm_import"))
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_administrator_uploads_the_files_and_others_are_refused_and_traced(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let sample: Vec<(&str, Vec<u8>)> = server::bdpm_files::SAMPLE
+        .iter()
+        .map(|(f, b)| (f.file_name(), b.to_vec()))
+        .rev()
+        .collect();
+    app.login("infirmier").await;
+    let (status, _) = upload(&app, sample.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.call("bdpm_etat", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let denied = app.events("medicaments").await;
+    assert_eq!(denied.len(), 2);
+    assert!(denied
+        .iter()
+        .all(|(login, allowed, _)| login == "infirmier" && !allowed));
+
+    let admin = app.other_device();
+    admin.login("admin").await;
+    // Sent in any order, imported spécialités first.
+    let (status, answer) = upload(&admin, sample).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let files: Vec<(String, i64)> = answer
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["rows"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        vec![
+            ("CIS_bdpm.txt".to_string(), 22),
+            ("CIS_CIP_bdpm.txt".to_string(), 24),
+            ("CIS_COMPO_bdpm.txt".to_string(), 28)
+        ]
+    );
+    let (status, state) = admin.call("bdpm_etat", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        state["files"][0]["when"]
+            .as_str()
+            .unwrap()
+            .ends_with("par Alix Système"),
+        "{state}"
+    );
+
+    // A file of another name, a broken file: a French refusal naming it.
+    let (status, answer) = upload(&admin, vec![("medicaments.csv", b"x".to_vec())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer
+            .to_string()
+            .contains("n’est pas un fichier de la BDPM"),
+        "{answer}"
+    );
+    let (status, answer) = upload(
+        &admin,
+        vec![("CIS_COMPO_bdpm.txt", b"60234100\tcomprim\xe9\n".to_vec())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer.to_string().contains("CIS_COMPO_bdpm.txt, ligne 1"),
+        "{answer}"
+    );
+    assert_eq!(
+        count(&admin.pool, "bdpm_composition").await,
+        28,
+        "nothing of the broken file"
+    );
+    let (status, _) = upload(&admin, vec![]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -1,4 +1,6 @@
 pub mod import;
+mod upload;
+pub use upload::{bdpm_state, import_bdpm};
 
 use super::*;
 use crate::access::server::require_kind;

@@ -21,7 +21,16 @@ export async function hydrated(page: Page) {
           .map((e) => `${new URL(e.name).pathname} ${Math.round(e.duration)} ms`),
       }))
       .catch((e) => String(e));
-    throw new Error(`page non hydratée (${page.url()}) : ${JSON.stringify(state)}\n${error}`);
+    // What the browser said: a panic, a refused script, a failed load.
+    const said = [
+      ...(await page.consoleMessages().catch(() => []))
+        .filter((m) => m.type() === "error" || m.type() === "warning")
+        .map((m) => `console.${m.type()}: ${m.text()}`),
+      ...(await page.pageErrors().catch(() => [])).map((e) => `pageerror: ${e.message}`),
+    ];
+    throw new Error(
+      `page non hydratée (${page.url()}) : ${JSON.stringify(state)}\n${said.join("\n")}\n${error}`,
+    );
   }
 }
 

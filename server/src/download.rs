@@ -21,7 +21,8 @@ where
 {
     let (parts, _) = request.into_parts();
     let app_state = state.app.clone();
-    let owner = Owner::new();
+    // A root of its own: never a child of an owner the thread had.
+    let owner = Owner::new_root(None);
     owner
         .with(|| {
             ScopedFuture::new(async move {

@@ -226,10 +226,22 @@ pub fn router(
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            ServerState,
-            _,
-        >(context, shell))
+        // Files of the site root (icons, manifest, offline page), else the
+        // app's "page introuvable" with its 404. Not leptos_axum's
+        // `file_and_error_handler`: it answers a file from inside a fresh
+        // child of whatever reactive owner the worker thread had, and could
+        // take the headers (the page's CSP) of a page rendered at that
+        // moment into the file's response.
+        .fallback_service(
+            ServeDir::new(leptos_options.site_root.as_ref()).not_found_service(
+                axum::handler::HandlerWithoutStateExt::into_service(
+                    leptos_axum::render_app_to_stream_with_context(context, {
+                        let options = leptos_options.clone();
+                        move || shell(options.clone())
+                    }),
+                ),
+            ),
+        )
         .with_state(state)
         .layer(axum::middleware::map_response(error_status))
         .layer(sessions);

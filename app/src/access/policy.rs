@@ -45,6 +45,8 @@ pub enum Input {
 pub const INPUTS: &[(&str, Input)] = &[
     ("/api/document_depot", Input::Multipart),
     ("/api/bdpm_import", Input::Multipart),
+    ("/api/prescription_ajouter", Input::Json),
+    ("/api/ligne_modifier", Input::Json),
     ("/api/projet_entete", Input::Json),
     ("/api/projet_champ", Input::Json),
     ("/api/projet_element", Input::Json),
@@ -399,6 +401,34 @@ pub const POLICIES: &[(&str, Policy)] = &[
     ),
     (
         "/api/allergie_terminer",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/traitements",
+        Policy::Record {
+            section: Section::Soins,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/prescription_ajouter",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/ligne_arreter",
+        Policy::Record {
+            section: Section::Medical,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/ligne_modifier",
         Policy::Record {
             section: Section::Medical,
             action: Action::Write,

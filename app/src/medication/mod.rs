@@ -1,4 +1,6 @@
-//! The circuit du médicament. First part: the drug reference, the BDPM
+//! The circuit du médicament: the drug reference and the prescriptions.
+//!
+//! The drug reference is the BDPM
 //! (base de données publique des médicaments, ANSM, Licence Ouverte Etalab
 //! 2.0), imported from its published files (`bdpm.rs`, `server/import.rs`,
 //! `parcours bdpm import DIR`), searched by name or substance as one types,
@@ -14,8 +16,12 @@ use server_fn::codec::{MultipartData, MultipartFormData};
 #[cfg(feature = "ssr")]
 pub mod bdpm;
 pub mod code;
+pub mod prescription;
 #[cfg(feature = "ssr")]
 pub mod server;
+
+pub use prescription::LineInput;
+use uuid::Uuid;
 
 /// The shortest search, in letters, and the longest.
 pub const SEARCH_MIN: usize = 2;
@@ -106,4 +112,98 @@ pub async fn bdpm_state() -> Result<BdpmStatus, AppError> {
 #[server(endpoint = "bdpm_import", input = MultipartFormData)]
 pub async fn import_bdpm(data: MultipartData) -> Result<Vec<ImportedFile>, AppError> {
     server::import_bdpm(data).await
+}
+
+/// A prescription as typed from the paper one: its prescriber, its date,
+/// its scan (a document of the record) and its lines.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PrescriptionInput {
+    /// Chosen by the client: a retried send writes the prescription once.
+    pub id: Uuid,
+    pub prescriber: String,
+    /// The prescriber's RPPS number (11 digits), if known.
+    pub rpps: String,
+    pub prescribed_on: String,
+    pub document_id: Option<Uuid>,
+    pub lines: Vec<LineInput>,
+    /// The author saw which allergies in force the lines match, and goes on.
+    pub confirm_allergies: bool,
+}
+
+/// A prescription line as read: in force, or in the history with why and
+/// by whom it stopped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineView {
+    pub id: Uuid,
+    pub prescription_id: Uuid,
+    pub drug: String,
+    /// Typed as free text (a preparation not in the BDPM).
+    pub free_text: bool,
+    pub substances: Vec<String>,
+    /// "1 comprimé(s) — Voie orale".
+    pub dose: String,
+    /// "Matin, Soir — tous les jours" or "Si besoin : douleur — au moins 6 h
+    /// entre deux prises, 4 par 24 h au plus".
+    pub schedule: String,
+    /// "Du 01/12/2026 au 31/12/2026", "Depuis le 01/12/2026".
+    pub period: String,
+    pub instructions: Option<String>,
+    pub aide_prise: bool,
+    pub high_risk: bool,
+    pub as_needed: bool,
+    /// The allergies the line matched, confirmed by its author.
+    pub allergy_matches: Vec<String>,
+    /// "Dr Anne MARTIN (RPPS 10001234567), ordonnance du 01/12/2026".
+    pub prescribed: String,
+    /// "Saisie le 01/12/2026 à 10:05 par Camille DUPUIS".
+    pub entered: String,
+    /// "Arrêtée le … par … : motif".
+    pub stopped: Option<String>,
+    /// The line this one replaced (a change).
+    pub replaces: Option<Uuid>,
+    /// The scanned prescription.
+    pub document_id: Option<Uuid>,
+}
+
+/// A person's treatments: the lines in force, then the stopped ones, latest
+/// first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Treatments {
+    pub in_force: Vec<LineView>,
+    pub stopped: Vec<LineView>,
+    /// The viewer may prescribe and stop lines (infirmier, médecin).
+    pub may_write: bool,
+    /// "Source : BDPM, mise à jour du …".
+    pub source: Option<String>,
+}
+
+/// A person's treatments (read at the round and in the soins section).
+#[server(endpoint = "traitements")]
+pub async fn get_treatments(id: Uuid) -> Result<Treatments, AppError> {
+    server::get_treatments(id).await
+}
+
+/// Records a prescription and its lines (infirmier, médecin). A line
+/// matching an allergy in force is refused until `confirm_allergies`.
+#[server(endpoint = "prescription_ajouter", input = server_fn::codec::Json)]
+pub async fn add_prescription(id: Uuid, input: PrescriptionInput) -> Result<Treatments, AppError> {
+    server::add_prescription(id, input).await
+}
+
+/// Stops a line in force, with the reason (it stays in the history).
+#[server(endpoint = "ligne_arreter")]
+pub async fn stop_line(id: Uuid, line_id: Uuid, reason: String) -> Result<Treatments, AppError> {
+    server::stop_line(id, line_id, reason).await
+}
+
+/// Changes a line: the old one stops with the reason, the new one names it.
+#[server(endpoint = "ligne_modifier", input = server_fn::codec::Json)]
+pub async fn change_line(
+    id: Uuid,
+    line_id: Uuid,
+    line: LineInput,
+    reason: String,
+    confirm_allergies: bool,
+) -> Result<Treatments, AppError> {
+    server::change_line(id, line_id, line, reason, confirm_allergies).await
 }

@@ -203,6 +203,7 @@ async fn sample_arguments(pool: &PgPool, path: &str, usager: Uuid) -> Vec<(Strin
             ("input[title]", "Appendicectomie".into()),
         ],
         "/api/medical_resoudre" => vec![("entry_id", key())],
+        "/api/ligne_arreter" => vec![("line_id", key()), ("reason", "Test".into())],
         "/api/directives_anticipees" => vec![("status", "aucune".into()), ("location", "".into())],
         "/api/projet" | "/api/projet_falc" | "/api/projet_avenant" => vec![("projet", key())],
         "/api/projet_comparer" => vec![("projet", key()), ("from", "1".into()), ("to", "0".into())],
@@ -261,8 +262,25 @@ fn sample_json(path: &str, usager: Uuid) -> Option<serde_json::Value> {
             json!({"id": usager, "projet": projet, "key": key, "form": {"party": "usager",
             "signatory": "Lucas", "signed_on": "2026-01-05", "valid_until": "", "document_id": null}})
         }
+        "/api/prescription_ajouter" => {
+            json!({"id": usager, "input": {"id": key, "prescriber": "Dr Test", "rpps": "",
+            "prescribed_on": "2026-01-05", "document_id": null, "confirm_allergies": false,
+            "lines": [sample_line()]}})
+        }
+        "/api/ligne_modifier" => {
+            json!({"id": usager, "line_id": key, "line": sample_line(), "reason": "Test",
+            "confirm_allergies": false})
+        }
         _ => return None,
     })
+}
+
+/// A prescription line a nurse would type (paracetamol, morning and evening).
+fn sample_line() -> serde_json::Value {
+    serde_json::json!({"id": Uuid::new_v4(), "cis": "", "drug": "Préparation", "dose": "1", "unit": "sachet",
+    "route": "orale", "slots": ["matin"], "times": "", "recurrence": "tous_les_jours", "weekdays": [],
+    "every_n_days": "", "starts_on": "2026-01-05", "ends_on": "", "as_needed": false, "indication": "",
+    "min_interval_hours": "", "max_per_day": "", "instructions": "", "aide_prise": true, "high_risk": false})
 }
 
 struct Account {

@@ -12,6 +12,7 @@ mod break_glass;
 mod consent;
 mod medication;
 mod platform;
+mod prescription;
 mod projet;
 mod record;
 mod rights;

@@ -1,5 +1,7 @@
 pub mod import;
+mod treatment;
 mod upload;
+pub use treatment::{add_prescription, change_line, get_treatments, stop_line};
 pub use upload::{bdpm_state, import_bdpm};
 
 use super::*;

@@ -91,6 +91,13 @@ pub fn may_hold_medical(p: Profession) -> bool {
     )
 }
 
+/// Professions with nursing rights (CASF L313-26): they give any dose; the
+/// others only help with one the prescription allows as "aide à la prise",
+/// never a high-risk one.
+pub fn nursing(p: Profession) -> bool {
+    matches!(p, Profession::Medecin | Profession::Infirmier)
+}
+
 /// Direction and administrators: administrative rights over the whole
 /// organisation (the identité section), nothing implicit beyond.
 pub fn organisation_wide_admin(p: Profession) -> bool {

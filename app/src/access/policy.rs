@@ -414,6 +414,13 @@ pub const POLICIES: &[(&str, Policy)] = &[
         },
     ),
     (
+        "/api/prise_noter",
+        Policy::Record {
+            section: Section::Soins,
+            action: Action::Write,
+        },
+    ),
+    (
         "/api/prescription_ajouter",
         Policy::Record {
             section: Section::Medical,

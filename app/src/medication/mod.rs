@@ -207,3 +207,37 @@ pub async fn change_line(
 ) -> Result<Treatments, AppError> {
     server::change_line(id, line_id, line, reason, confirm_allergies).await
 }
+
+/// The outcome of one dose, as a tablet sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoseInput {
+    /// Chosen by the tablet: a retried send writes once.
+    pub id: Uuid,
+    pub line_id: Uuid,
+    /// The day of the round, `AAAA-MM-JJ`.
+    pub day: String,
+    /// The slot (`midi`) or time (`08:00`) of the dose; empty for a
+    /// si-besoin dose.
+    pub due: String,
+    /// An `Outcome` code.
+    pub outcome: String,
+    /// Why the dose was not taken (required then).
+    pub reason: String,
+    pub comment: String,
+}
+
+/// What was recorded for a dose: by this send, or first by another tablet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoseRecorded {
+    pub id: Uuid,
+    /// "Refusé à 12:04 par Sarah LAMBERT : dort".
+    pub summary: String,
+    /// Another tablet had recorded this dose first; this send wrote nothing.
+    pub by_another: bool,
+}
+
+/// Records the outcome of one dose (the round, at the person's side).
+#[server(endpoint = "prise_noter")]
+pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, AppError> {
+    server::record_dose(id, input).await
+}

@@ -19,6 +19,50 @@ crate::code_list! {
     }
 }
 
+impl Slot {
+    /// When a slot's doses are due, Paris time; a dose is late an hour after.
+    pub fn time(self) -> NaiveTime {
+        let (h, m) = match self {
+            Slot::Matin => (8, 0),
+            Slot::Midi => (12, 0),
+            Slot::Soir => (18, 30),
+            Slot::Coucher => (21, 0),
+        };
+        NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
+    }
+}
+
+crate::code_list! {
+    /// What became of one dose.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Outcome {
+        Donne = "donne" => "Donné",
+        AidePrise = "aide_prise" => "Aide à la prise",
+        Refuse = "refuse" => "Refusé",
+        Recrache = "recrache" => "Recraché / vomi",
+        Absent = "absent" => "Absent",
+        NonDisponible = "non_disponible" => "Non disponible",
+        Reporte = "reporte" => "Reporté",
+    }
+}
+
+impl Outcome {
+    /// The dose was taken: counts against a si-besoin line's limits, and
+    /// needs no reason.
+    pub fn taken(self) -> bool {
+        matches!(self, Outcome::Donne | Outcome::AidePrise)
+    }
+}
+
+/// A dose's place in the day: a slot or a time of its line, or none for a
+/// si-besoin dose. `parse_due("midi")`, `parse_due("08:00")`.
+pub fn parse_due(text: &str) -> Option<Option<NaiveTime>> {
+    match text.trim() {
+        "" => Some(None),
+        t => Slot::parse(t).map(|s| Some(s.time())).or_else(|| NaiveTime::parse_from_str(t, "%H:%M").ok().map(Some)),
+    }
+}
+
 crate::code_list! {
     /// How a drug is taken.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 #[path = "../helpers/mod.rs"]
 mod helpers;
 
+mod administration;
 mod auth;
 mod authorization;
 mod break_glass;

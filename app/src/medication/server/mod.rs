@@ -1,6 +1,8 @@
+mod administration;
 pub mod import;
 mod treatment;
 mod upload;
+pub use administration::record_dose;
 pub use treatment::{add_prescription, change_line, get_treatments, stop_line};
 pub use upload::{bdpm_state, import_bdpm};
 

@@ -254,6 +254,8 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
     if !reference {
         crate::bdpm_files::import_sample(pool).await?;
     }
+    // Prescriptions name the reference's drugs: loaded after it.
+    crate::demo_medication::load(pool).await.context("loading demo prescriptions")?;
     Ok(true)
 }
 

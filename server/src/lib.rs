@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bdpm_files;
 pub mod config;
 pub mod demo;
+pub mod demo_medication;
 pub mod demo_projet;
 pub mod demo_record;
 pub mod demo_soins;

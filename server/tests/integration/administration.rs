@@ -15,7 +15,6 @@ async fn person(pool: &PgPool) -> Uuid {
         "SELECT p.usager_id FROM current_perimeter p JOIN account a ON a.id = p.account_id
          WHERE a.login = ANY($1)
            AND NOT EXISTS (SELECT 1 FROM prescription_line l WHERE l.usager_id = p.usager_id)
-           AND NOT EXISTS (SELECT 1 FROM allergy l WHERE l.usager_id = p.usager_id AND l.ended IS NULL)
          GROUP BY p.usager_id
          HAVING count(DISTINCT a.login) = 2 ORDER BY p.usager_id LIMIT 1",
     )

@@ -255,7 +255,9 @@ pub async fn load_if_empty(pool: &PgPool) -> Result<bool> {
         crate::bdpm_files::import_sample(pool).await?;
     }
     // Prescriptions name the reference's drugs: loaded after it.
-    crate::demo_medication::load(pool).await.context("loading demo prescriptions")?;
+    crate::demo_medication::load(pool)
+        .await
+        .context("loading demo prescriptions")?;
     Ok(true)
 }
 

@@ -13,30 +13,150 @@ use uuid::Uuid;
 
 /// One line: drug (CIS, name if the CIS is unknown), dose, unit, route,
 /// slots, every N days (1: every day), aide à la prise, high risk.
-type Line = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static [&'static str], i16, bool, bool);
+type Line = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    i16,
+    bool,
+    bool,
+);
 
 const LINES: &[&[Line]] = &[
     &[
-        ("67814630", "LEVOTHYROX 75 microgrammes", "1", "comprime", "orale", &["matin"], 1, true, false),
-        ("69477302", "MOVICOL", "1", "sachet", "orale", &["midi"], 2, true, false),
+        (
+            "67814630",
+            "LEVOTHYROX 75 microgrammes",
+            "1",
+            "comprime",
+            "orale",
+            &["matin"],
+            1,
+            true,
+            false,
+        ),
+        (
+            "69477302",
+            "MOVICOL",
+            "1",
+            "sachet",
+            "orale",
+            &["midi"],
+            2,
+            true,
+            false,
+        ),
     ],
     &[
-        ("63725830", "DEPAKINE CHRONO 500 mg", "1", "comprime", "orale", &["matin", "soir"], 1, true, false),
-        ("62951774", "LANTUS 100 unités/ml", "12", "ui", "sous_cutanee", &["soir"], 1, false, true),
+        (
+            "63725830",
+            "DEPAKINE CHRONO 500 mg",
+            "1",
+            "comprime",
+            "orale",
+            &["matin", "soir"],
+            1,
+            true,
+            false,
+        ),
+        (
+            "62951774",
+            "LANTUS 100 unités/ml",
+            "12",
+            "ui",
+            "sous_cutanee",
+            &["soir"],
+            1,
+            false,
+            true,
+        ),
     ],
     &[
-        ("65142298", "KEPPRA 500 mg", "1", "comprime", "orale", &["matin", "soir"], 1, true, false),
-        ("67501163", "SERESTA 10 mg", "0.5", "comprime", "orale", &["coucher"], 1, true, false),
+        (
+            "65142298",
+            "KEPPRA 500 mg",
+            "1",
+            "comprime",
+            "orale",
+            &["matin", "soir"],
+            1,
+            true,
+            false,
+        ),
+        (
+            "67501163",
+            "SERESTA 10 mg",
+            "0.5",
+            "comprime",
+            "orale",
+            &["coucher"],
+            1,
+            true,
+            false,
+        ),
     ],
     &[
-        ("64410239", "ELIQUIS 2,5 mg", "1", "comprime", "orale", &["matin", "soir"], 1, false, true),
-        ("61190276", "KARDEGIC 75 mg", "1", "sachet", "orale", &["midi"], 1, true, false),
+        (
+            "64410239",
+            "ELIQUIS 2,5 mg",
+            "1",
+            "comprime",
+            "orale",
+            &["matin", "soir"],
+            1,
+            false,
+            true,
+        ),
+        (
+            "61190276",
+            "KARDEGIC 75 mg",
+            "1",
+            "sachet",
+            "orale",
+            &["midi"],
+            1,
+            true,
+            false,
+        ),
     ],
     &[
-        ("63029914", "RISPERDAL 1 mg/ml", "2", "ml", "orale", &["matin", "soir"], 1, true, false),
-        ("60368851", "LAMICTAL 100 mg", "1", "comprime", "orale", &["matin", "soir"], 1, false, false),
+        (
+            "63029914",
+            "RISPERDAL 1 mg/ml",
+            "2",
+            "ml",
+            "orale",
+            &["matin", "soir"],
+            1,
+            true,
+            false,
+        ),
+        (
+            "60368851",
+            "LAMICTAL 100 mg",
+            "1",
+            "comprime",
+            "orale",
+            &["matin", "soir"],
+            1,
+            false,
+            false,
+        ),
     ],
-    &[("66840571", "TERCIAN 25 mg", "1", "comprime", "orale", &["coucher"], 1, true, false)],
+    &[(
+        "66840571",
+        "TERCIAN 25 mg",
+        "1",
+        "comprime",
+        "orale",
+        &["coucher"],
+        1,
+        true,
+        false,
+    )],
 ];
 
 pub async fn load(pool: &PgPool) -> Result<()> {
@@ -52,7 +172,12 @@ pub async fn load(pool: &PgPool) -> Result<()> {
     )
     .fetch_all(&mut *tx)
     .await?;
-    let account = |login: &str| accounts.iter().find(|a| a.login == login).map(|a| (a.id, a.organisation_id));
+    let account = |login: &str| {
+        accounts
+            .iter()
+            .find(|a| a.login == login)
+            .map(|a| (a.id, a.organisation_id))
+    };
     let (Some((nurse, org)), Some((aes, _))) = (account("infirmier"), account("aes")) else {
         return Ok(());
     };
@@ -86,9 +211,21 @@ pub async fn load(pool: &PgPool) -> Result<()> {
         let mut all: Vec<Line> = lines.to_vec();
         // The first person also has paracetamol if needed.
         if i == 0 {
-            all.push(("61824357", "DOLIPRANE 1000 mg", "1", "comprime", "orale", &[], 1, true, false));
+            all.push((
+                "61824357",
+                "DOLIPRANE 1000 mg",
+                "1",
+                "comprime",
+                "orale",
+                &[],
+                1,
+                true,
+                false,
+            ));
         }
-        for (position, (cis, name, dose, unit, route, slots, every, aide_prise, high_risk)) in all.iter().enumerate() {
+        for (position, (cis, name, dose, unit, route, slots, every, aide_prise, high_risk)) in
+            all.iter().enumerate()
+        {
             let line = Uuid::new_v4();
             let as_needed = slots.is_empty();
             let slots: Vec<String> = slots.iter().map(|s| s.to_string()).collect();
@@ -137,21 +274,31 @@ pub async fn load(pool: &PgPool) -> Result<()> {
                     continue;
                 }
                 for slot in &slots {
-                    let Some(time) = app::medication::prescription::Slot::parse(slot).map(|s| s.time()) else {
+                    let Some(time) =
+                        app::medication::prescription::Slot::parse(slot).map(|s| s.time())
+                    else {
                         continue;
                     };
                     let due = app::time::at_paris(day, time);
                     // Today: only the morning, and not for the last two people.
-                    if back == 0 && (slot != "matin" || i >= 4 || due + Duration::minutes(20) > now) {
+                    if back == 0 && (slot != "matin" || i >= 4 || due + Duration::minutes(20) > now)
+                    {
                         continue;
                     }
                     // One missed dose: nobody recorded it.
                     if back == 3 && i == 1 && slot == "soir" && position == 0 {
                         continue;
                     }
-                    let by = if *aide_prise && !high_risk { aes } else { nurse };
+                    let by = if *aide_prise && !high_risk {
+                        aes
+                    } else {
+                        nurse
+                    };
                     let (outcome, reason) = if i == 2 && slot == "soir" && back % 5 == 2 {
-                        ("refuse", Some("Refuse de prendre le comprimé, dit avoir mal au ventre"))
+                        (
+                            "refuse",
+                            Some("Refuse de prendre le comprimé, dit avoir mal au ventre"),
+                        )
                     } else if i == 4 && slot == "matin" && back == 6 {
                         ("recrache", Some("Recraché juste après la prise"))
                     } else if by == aes {

@@ -34,8 +34,17 @@ fn p95(mut v: Vec<Duration>) -> Duration {
 
 /// Records the evening dose of `line`; its time and whether another tablet
 /// had recorded it first.
-async fn record(tablet: &helpers::TestApp, day: &str, usager: Uuid, line: Uuid) -> (Duration, bool) {
-    let (key, usager, line) = (Uuid::new_v4().to_string(), usager.to_string(), line.to_string());
+async fn record(
+    tablet: &helpers::TestApp,
+    day: &str,
+    usager: Uuid,
+    line: Uuid,
+) -> (Duration, bool) {
+    let (key, usager, line) = (
+        Uuid::new_v4().to_string(),
+        usager.to_string(),
+        line.to_string(),
+    );
     let t = Instant::now();
     let (status, answer) = tablet
         .call(
@@ -110,7 +119,10 @@ async fn bench_medication(pool: PgPool) {
     .unwrap()
     .rows_affected();
     sqlx::query("ANALYZE").execute(&app.pool).await.unwrap();
-    println!("setup: {written} past doses written in {:.1?}", started.elapsed());
+    println!(
+        "setup: {written} past doses written in {:.1?}",
+        started.elapsed()
+    );
 
     let doses: Vec<(Uuid, Uuid)> = sqlx::query_as(
         "SELECT l.usager_id, l.id FROM prescription_line l JOIN account a ON a.login = 'aes'

@@ -59,7 +59,9 @@ impl Outcome {
 pub fn parse_due(text: &str) -> Option<Option<NaiveTime>> {
     match text.trim() {
         "" => Some(None),
-        t => Slot::parse(t).map(|s| Some(s.time())).or_else(|| NaiveTime::parse_from_str(t, "%H:%M").ok().map(Some)),
+        t => Slot::parse(t)
+            .map(|s| Some(s.time()))
+            .or_else(|| NaiveTime::parse_from_str(t, "%H:%M").ok().map(Some)),
     }
 }
 
@@ -116,7 +118,9 @@ pub const MAX_DRUG: usize = 300;
 pub const MAX_LINES: usize = 30;
 
 /// French day names, Monday first (ISO 1 to 7).
-pub const WEEKDAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+pub const WEEKDAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
 
 /// A line as the form sends it: the numbers and dates as typed, so that a
 /// wrong one gets a French sentence rather than a decoding error.
@@ -172,7 +176,9 @@ impl Schedule {
         }
         match self.recurrence {
             Recurrence::TousLesJours => true,
-            Recurrence::JoursSemaine => self.weekdays.contains(&(d.weekday().number_from_monday() as u8)),
+            Recurrence::JoursSemaine => self
+                .weekdays
+                .contains(&(d.weekday().number_from_monday() as u8)),
             Recurrence::TousLesNJours => {
                 let n = i64::from(self.every_n_days.unwrap_or(1).max(1));
                 (d - self.starts_on).num_days() % n == 0
@@ -193,7 +199,9 @@ impl Schedule {
                 .copied()
                 .collect::<Vec<_>>()
                 .join(", "),
-            Recurrence::TousLesNJours => format!("tous les {} jours", self.every_n_days.unwrap_or(2)),
+            Recurrence::TousLesNJours => {
+                format!("tous les {} jours", self.every_n_days.unwrap_or(2))
+            }
         };
         format!("{} — {days}", when.join(", "))
     }
@@ -241,7 +249,11 @@ pub fn parse_quantity(text: &str) -> Option<u32> {
     {
         return None;
     }
-    let whole: u32 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: u32 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let frac: u32 = format!("{frac:0<3}").parse().ok()?;
     let milli = whole.checked_mul(1000)?.checked_add(frac)?;
     (milli > 0 && milli <= 10_000_000).then_some(milli)
@@ -259,8 +271,12 @@ pub fn format_quantity(milli: u32) -> String {
 }
 
 fn parse_date(field: &str, label: &str, text: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| invalid(field, &format!("{label} : saisissez une date (JJ/MM/AAAA).")))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        invalid(
+            field,
+            &format!("{label} : saisissez une date (JJ/MM/AAAA)."),
+        )
+    })
 }
 
 /// Checks a line as typed. `cis_known` says whether the BDPM has the `cis`
@@ -270,20 +286,36 @@ pub fn check_line(input: &LineInput, cis_known: bool) -> Result<CheckedLine, App
     // writes it); a preparation is its typed name.
     let drug = input.drug.trim();
     if drug.is_empty() && input.cis.trim().is_empty() {
-        return Err(invalid("drug", "Choisissez un médicament de la BDPM ou saisissez une préparation."));
+        return Err(invalid(
+            "drug",
+            "Choisissez un médicament de la BDPM ou saisissez une préparation.",
+        ));
     }
     if drug.chars().count() > MAX_DRUG {
         return Err(invalid("drug", "Le nom du médicament est trop long."));
     }
     let cis = match input.cis.trim() {
         "" => None,
-        c if c.len() == 8 && c.chars().all(|ch| ch.is_ascii_digit()) && cis_known => Some(c.to_string()),
-        _ => return Err(invalid("drug", "Ce médicament n’est pas dans la BDPM importée.")),
+        c if c.len() == 8 && c.chars().all(|ch| ch.is_ascii_digit()) && cis_known => {
+            Some(c.to_string())
+        }
+        _ => {
+            return Err(invalid(
+                "drug",
+                "Ce médicament n’est pas dans la BDPM importée.",
+            ))
+        }
     };
-    let dose_milli = parse_quantity(&input.dose)
-        .ok_or_else(|| invalid("dose", "Dose : saisissez une quantité plus grande que 0 (par exemple 1 ou 0,5)."))?;
-    let unit = DoseUnit::parse(&input.unit).ok_or_else(|| invalid("unit", "Choisissez l’unité de la dose."))?;
-    let route = Route::parse(&input.route).ok_or_else(|| invalid("route", "Choisissez la voie d’administration."))?;
+    let dose_milli = parse_quantity(&input.dose).ok_or_else(|| {
+        invalid(
+            "dose",
+            "Dose : saisissez une quantité plus grande que 0 (par exemple 1 ou 0,5).",
+        )
+    })?;
+    let unit = DoseUnit::parse(&input.unit)
+        .ok_or_else(|| invalid("unit", "Choisissez l’unité de la dose."))?;
+    let route = Route::parse(&input.route)
+        .ok_or_else(|| invalid("route", "Choisissez la voie d’administration."))?;
     let mut slots = Vec::new();
     for s in &input.slots {
         let slot = Slot::parse(s).ok_or_else(|| invalid("slots", "Moment de prise inconnu."))?;
@@ -294,8 +326,12 @@ pub fn check_line(input: &LineInput, cis_known: bool) -> Result<CheckedLine, App
     slots.sort();
     let mut times = Vec::new();
     for t in input.times.split([' ', ',', ';']).filter(|t| !t.is_empty()) {
-        let time = NaiveTime::parse_from_str(t, "%H:%M")
-            .map_err(|_| invalid("times", &format!("Heure « {t} » : saisissez des heures comme 08:00 20:00.")))?;
+        let time = NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+            invalid(
+                "times",
+                &format!("Heure « {t} » : saisissez des heures comme 08:00 20:00."),
+            )
+        })?;
         if !times.contains(&time) {
             times.push(time);
         }
@@ -318,7 +354,10 @@ pub fn check_line(input: &LineInput, cis_known: bool) -> Result<CheckedLine, App
             }
             weekdays.sort_unstable();
             if weekdays.is_empty() {
-                return Err(invalid("weekdays", "Cochez au moins un jour de la semaine."));
+                return Err(invalid(
+                    "weekdays",
+                    "Cochez au moins un jour de la semaine.",
+                ));
             }
         }
         Recurrence::TousLesNJours => {
@@ -328,7 +367,12 @@ pub fn check_line(input: &LineInput, cis_known: bool) -> Result<CheckedLine, App
                 .parse()
                 .ok()
                 .filter(|n| (2..=90).contains(n))
-                .ok_or_else(|| invalid("every_n_days", "Tous les N jours : saisissez un nombre de 2 à 90."))?;
+                .ok_or_else(|| {
+                    invalid(
+                        "every_n_days",
+                        "Tous les N jours : saisissez un nombre de 2 à 90.",
+                    )
+                })?;
             every_n_days = Some(n);
         }
     }
@@ -343,7 +387,10 @@ pub fn check_line(input: &LineInput, cis_known: bool) -> Result<CheckedLine, App
     let as_needed = if input.as_needed {
         let indication = input.indication.trim();
         if indication.is_empty() {
-            return Err(invalid("indication", "Si besoin : précisez l’indication (par exemple « douleur »)."));
+            return Err(invalid(
+                "indication",
+                "Si besoin : précisez l’indication (par exemple « douleur »).",
+            ));
         }
         if indication.chars().count() > MAX_INDICATION {
             return Err(invalid("indication", "L’indication est trop longue."));
@@ -352,7 +399,10 @@ pub fn check_line(input: &LineInput, cis_known: bool) -> Result<CheckedLine, App
             .map(|milli| milli * 60 / 1000)
             .filter(|m| (15..=2880).contains(m))
             .ok_or_else(|| {
-                invalid("min_interval_hours", "Si besoin : saisissez l’intervalle minimum en heures (de 0,25 à 48).")
+                invalid(
+                    "min_interval_hours",
+                    "Si besoin : saisissez l’intervalle minimum en heures (de 0,25 à 48).",
+                )
             })?;
         let max: u8 = input
             .max_per_day
@@ -360,17 +410,31 @@ pub fn check_line(input: &LineInput, cis_known: bool) -> Result<CheckedLine, App
             .parse()
             .ok()
             .filter(|m| (1..=24).contains(m))
-            .ok_or_else(|| invalid("max_per_day", "Si besoin : saisissez le nombre maximum de prises par 24 h (1 à 24)."))?;
-        Some(AsNeeded { indication: indication.to_string(), min_interval_minutes: interval, max_per_day: max })
+            .ok_or_else(|| {
+                invalid(
+                    "max_per_day",
+                    "Si besoin : saisissez le nombre maximum de prises par 24 h (1 à 24).",
+                )
+            })?;
+        Some(AsNeeded {
+            indication: indication.to_string(),
+            min_interval_minutes: interval,
+            max_per_day: max,
+        })
     } else {
         if slots.is_empty() && times.is_empty() {
-            return Err(invalid("slots", "Choisissez au moins un moment de prise (matin, midi, soir, coucher) ou une heure."));
+            return Err(invalid(
+                "slots",
+                "Choisissez au moins un moment de prise (matin, midi, soir, coucher) ou une heure.",
+            ));
         }
         None
     };
     let instructions = match input.instructions.trim() {
         "" => None,
-        t if t.chars().count() > MAX_INSTRUCTIONS => return Err(invalid("instructions", "Les consignes sont trop longues.")),
+        t if t.chars().count() > MAX_INSTRUCTIONS => {
+            return Err(invalid("instructions", "Les consignes sont trop longues."))
+        }
         t => Some(t.to_string()),
     };
     Ok(CheckedLine {
@@ -380,7 +444,15 @@ pub fn check_line(input: &LineInput, cis_known: bool) -> Result<CheckedLine, App
         dose_milli,
         unit,
         route,
-        schedule: Schedule { slots, times, recurrence, weekdays, every_n_days, starts_on, ends_on },
+        schedule: Schedule {
+            slots,
+            times,
+            recurrence,
+            weekdays,
+            every_n_days,
+            starts_on,
+            ends_on,
+        },
         as_needed,
         instructions,
         aide_prise: input.aide_prise,
@@ -412,7 +484,10 @@ pub fn fold(text: &str) -> String {
 /// substances ("pénicilline" matches "AMOXICILLINE" only if typed so; a
 /// class of drugs is the prescriber's to judge).
 pub fn allergy_matches(allergies: &[String], drug: &str, substances: &[String]) -> Vec<String> {
-    let haystack: Vec<String> = std::iter::once(drug).chain(substances.iter().map(String::as_str)).map(fold).collect();
+    let haystack: Vec<String> = std::iter::once(drug)
+        .chain(substances.iter().map(String::as_str))
+        .map(fold)
+        .collect();
     allergies
         .iter()
         .filter(|a| {
@@ -474,19 +549,80 @@ mod tests {
             Err(AppError::Invalid { field, .. }) => field,
             other => panic!("{other:?}"),
         };
-        assert_eq!(field(LineInput { dose: "0".into(), ..line() }), "dose");
-        assert_eq!(field(LineInput { dose: "abc".into(), ..line() }), "dose");
-        assert_eq!(field(LineInput { ends_on: "2026-11-30".into(), ..line() }), "ends_on");
-        assert_eq!(field(LineInput { slots: vec![], ..line() }), "slots");
-        assert_eq!(field(LineInput { times: "25:00".into(), slots: vec![], ..line() }), "times");
-        assert_eq!(field(LineInput { unit: "litre".into(), ..line() }), "unit");
-        assert_eq!(field(LineInput { recurrence: "jours_semaine".into(), ..line() }), "weekdays");
-        assert_eq!(field(LineInput { as_needed: true, ..line() }), "indication");
         assert_eq!(
-            field(LineInput { as_needed: true, indication: "douleur".into(), min_interval_hours: "4".into(), ..line() }),
+            field(LineInput {
+                dose: "0".into(),
+                ..line()
+            }),
+            "dose"
+        );
+        assert_eq!(
+            field(LineInput {
+                dose: "abc".into(),
+                ..line()
+            }),
+            "dose"
+        );
+        assert_eq!(
+            field(LineInput {
+                ends_on: "2026-11-30".into(),
+                ..line()
+            }),
+            "ends_on"
+        );
+        assert_eq!(
+            field(LineInput {
+                slots: vec![],
+                ..line()
+            }),
+            "slots"
+        );
+        assert_eq!(
+            field(LineInput {
+                times: "25:00".into(),
+                slots: vec![],
+                ..line()
+            }),
+            "times"
+        );
+        assert_eq!(
+            field(LineInput {
+                unit: "litre".into(),
+                ..line()
+            }),
+            "unit"
+        );
+        assert_eq!(
+            field(LineInput {
+                recurrence: "jours_semaine".into(),
+                ..line()
+            }),
+            "weekdays"
+        );
+        assert_eq!(
+            field(LineInput {
+                as_needed: true,
+                ..line()
+            }),
+            "indication"
+        );
+        assert_eq!(
+            field(LineInput {
+                as_needed: true,
+                indication: "douleur".into(),
+                min_interval_hours: "4".into(),
+                ..line()
+            }),
             "max_per_day"
         );
-        assert_eq!(field(LineInput { cis: "".into(), drug: " ".into(), ..line() }), "drug");
+        assert_eq!(
+            field(LineInput {
+                cis: "".into(),
+                drug: " ".into(),
+                ..line()
+            }),
+            "drug"
+        );
         // A cis the BDPM does not have.
         assert!(check_line(&line(), false).is_err());
     }
@@ -507,27 +643,51 @@ mod tests {
         .unwrap();
         assert_eq!(
             c.as_needed,
-            Some(AsNeeded { indication: "Douleur".into(), min_interval_minutes: 360, max_per_day: 4 })
+            Some(AsNeeded {
+                indication: "Douleur".into(),
+                min_interval_minutes: 360,
+                max_per_day: 4
+            })
         );
     }
 
     #[test]
     fn due_days_follow_the_recurrence_and_the_period() {
-        let every = check_line(&LineInput { ends_on: "2026-12-10".into(), ..line() }, true).unwrap();
+        let every = check_line(
+            &LineInput {
+                ends_on: "2026-12-10".into(),
+                ..line()
+            },
+            true,
+        )
+        .unwrap();
         assert!(!every.schedule.due_on(d("2026-11-30")));
         assert!(every.schedule.due_on(d("2026-12-01")));
         assert!(every.schedule.due_on(d("2026-12-10")));
         assert!(!every.schedule.due_on(d("2026-12-11")));
         // 2026-12-07 is a Monday.
-        let mondays = check_line(&LineInput { recurrence: "jours_semaine".into(), weekdays: vec![1, 4], ..line() }, true)
-            .unwrap();
+        let mondays = check_line(
+            &LineInput {
+                recurrence: "jours_semaine".into(),
+                weekdays: vec![1, 4],
+                ..line()
+            },
+            true,
+        )
+        .unwrap();
         assert!(mondays.schedule.due_on(d("2026-12-07")));
         assert!(mondays.schedule.due_on(d("2026-12-10")));
         assert!(!mondays.schedule.due_on(d("2026-12-08")));
         assert_eq!(mondays.schedule.describe(), "Matin, Soir — lundi, jeudi");
-        let third =
-            check_line(&LineInput { recurrence: "tous_les_n_jours".into(), every_n_days: "3".into(), ..line() }, true)
-                .unwrap();
+        let third = check_line(
+            &LineInput {
+                recurrence: "tous_les_n_jours".into(),
+                every_n_days: "3".into(),
+                ..line()
+            },
+            true,
+        )
+        .unwrap();
         assert!(third.schedule.due_on(d("2026-12-01")));
         assert!(!third.schedule.due_on(d("2026-12-02")));
         assert!(third.schedule.due_on(d("2026-12-04")));
@@ -535,8 +695,16 @@ mod tests {
 
     #[test]
     fn allergies_match_names_and_substances_without_accents() {
-        let allergies = vec!["Pénicilline".to_string(), "paracétamol".to_string(), "l".to_string()];
-        let m = allergy_matches(&allergies, "DOLIPRANE 500 mg", &["PARACETAMOL 500 mg".into()]);
+        let allergies = vec![
+            "Pénicilline".to_string(),
+            "paracétamol".to_string(),
+            "l".to_string(),
+        ];
+        let m = allergy_matches(
+            &allergies,
+            "DOLIPRANE 500 mg",
+            &["PARACETAMOL 500 mg".into()],
+        );
         assert_eq!(m, vec!["paracétamol".to_string()]);
         assert!(allergy_matches(&allergies, "KEPPRA", &["LÉVÉTIRACÉTAM".into()]).is_empty());
     }

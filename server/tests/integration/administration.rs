@@ -78,10 +78,26 @@ async fn round(pool: &PgPool) -> Round {
     let aes = nurse.other_device();
     aes.login("aes").await;
     let id = |i: usize| lines[i]["id"].as_str().unwrap().to_string();
-    Round { nurse, aes, usager, paracetamol: id(0), insulin: id(1), as_needed: id(2) }
+    Round {
+        nurse,
+        aes,
+        usager,
+        paracetamol: id(0),
+        insulin: id(1),
+        as_needed: id(2),
+    }
 }
 
-async fn dose(app: &TestApp, usager: Uuid, key: &str, line: &str, day: &str, due: &str, outcome: &str, reason: &str) -> (StatusCode, Value) {
+async fn dose(
+    app: &TestApp,
+    usager: Uuid,
+    key: &str,
+    line: &str,
+    day: &str,
+    due: &str,
+    outcome: &str,
+    reason: &str,
+) -> (StatusCode, Value) {
     app.call(
         "prise_noter",
         &[
@@ -115,23 +131,74 @@ async fn a_dose_is_written_once_and_the_second_tablet_is_told_who_recorded_it(po
     let r = round(&pool).await;
     let day = today().to_string();
     let key = Uuid::new_v4().to_string();
-    let (status, answer) = dose(&r.aes, r.usager, &key, &r.paracetamol, &day, "midi", "aide_prise", "").await;
+    let (status, answer) = dose(
+        &r.aes,
+        r.usager,
+        &key,
+        &r.paracetamol,
+        &day,
+        "midi",
+        "aide_prise",
+        "",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["by_another"], false);
-    assert!(answer["summary"].as_str().unwrap().starts_with("Aide à la prise à "), "{answer}");
+    assert!(
+        answer["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Aide à la prise à "),
+        "{answer}"
+    );
     // The same send again: written once, same answer.
-    let (status, again) = dose(&r.aes, r.usager, &key, &r.paracetamol, &day, "midi", "aide_prise", "").await;
+    let (status, again) = dose(
+        &r.aes,
+        r.usager,
+        &key,
+        &r.paracetamol,
+        &day,
+        "midi",
+        "aide_prise",
+        "",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(again["id"], answer["id"]);
     // The nurse's tablet records the same dose: nothing written, told who.
-    let (status, other) =
-        dose(&r.nurse, r.usager, &Uuid::new_v4().to_string(), &r.paracetamol, &day, "midi", "donne", "").await;
+    let (status, other) = dose(
+        &r.nurse,
+        r.usager,
+        &Uuid::new_v4().to_string(),
+        &r.paracetamol,
+        &day,
+        "midi",
+        "donne",
+        "",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{other}");
     assert_eq!(other["by_another"], true);
-    assert!(other["summary"].as_str().unwrap().contains("par Sarah LAMBERT"), "{other}");
+    assert!(
+        other["summary"]
+            .as_str()
+            .unwrap()
+            .contains("par Sarah LAMBERT"),
+        "{other}"
+    );
     assert_eq!(doses(&pool, r.usager).await, 1);
     // Someone else's key reused: refused.
-    let (status, _) = dose(&r.nurse, r.usager, &key, &r.paracetamol, &day, "midi", "donne", "").await;
+    let (status, _) = dose(
+        &r.nurse,
+        r.usager,
+        &key,
+        &r.paracetamol,
+        &day,
+        "midi",
+        "donne",
+        "",
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
@@ -139,17 +206,51 @@ async fn a_dose_is_written_once_and_the_second_tablet_is_told_who_recorded_it(po
 async fn without_nursing_rights_a_high_risk_dose_is_refused_and_traced(pool: PgPool) {
     let r = round(&pool).await;
     let day = today().to_string();
-    let (status, _) = dose(&r.aes, r.usager, &Uuid::new_v4().to_string(), &r.insulin, &day, "soir", "donne", "").await;
+    let (status, _) = dose(
+        &r.aes,
+        r.usager,
+        &Uuid::new_v4().to_string(),
+        &r.insulin,
+        &day,
+        "soir",
+        "donne",
+        "",
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Not even "refusé": the line is not hers to record.
-    let (status, _) =
-        dose(&r.aes, r.usager, &Uuid::new_v4().to_string(), &r.insulin, &day, "soir", "refuse", "Dort").await;
+    let (status, _) = dose(
+        &r.aes,
+        r.usager,
+        &Uuid::new_v4().to_string(),
+        &r.insulin,
+        &day,
+        "soir",
+        "refuse",
+        "Dort",
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(doses(&pool, r.usager).await, 0);
-    let denied = r.aes.events("soins").await.into_iter().filter(|(login, allowed, _)| login == "aes" && !allowed).count();
+    let denied = r
+        .aes
+        .events("soins")
+        .await
+        .into_iter()
+        .filter(|(login, allowed, _)| login == "aes" && !allowed)
+        .count();
     assert_eq!(denied, 2);
-    let (status, answer) =
-        dose(&r.nurse, r.usager, &Uuid::new_v4().to_string(), &r.insulin, &day, "soir", "donne", "").await;
+    let (status, answer) = dose(
+        &r.nurse,
+        r.usager,
+        &Uuid::new_v4().to_string(),
+        &r.insulin,
+        &day,
+        "soir",
+        "donne",
+        "",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
 }
 
@@ -159,26 +260,143 @@ async fn bad_outcomes_are_refused_in_french(pool: PgPool) {
     let day = today().to_string();
     let k = || Uuid::new_v4().to_string();
     let cases = [
-        (dose(&r.aes, r.usager, &k(), &r.paracetamol, &day, "midi", "refuse", " ").await, "reason"),
-        (dose(&r.aes, r.usager, &k(), &r.paracetamol, &day, "midi", "avale", "").await, "outcome"),
-        (dose(&r.aes, r.usager, &k(), &r.paracetamol, &day, "coucher", "donne", "").await, "due"),
-        (dose(&r.aes, r.usager, &k(), &r.paracetamol, &day, "", "donne", "").await, "due"),
-        (dose(&r.aes, r.usager, &k(), &r.paracetamol, &(today() + Duration::days(1)).to_string(), "midi", "donne", "").await, "day"),
-        (dose(&r.aes, r.usager, &k(), &r.paracetamol, &(today() - Duration::days(3)).to_string(), "midi", "donne", "").await, "day"),
-        (dose(&r.aes, r.usager, &k(), &r.paracetamol, "demain", "midi", "donne", "").await, "day"),
+        (
+            dose(
+                &r.aes,
+                r.usager,
+                &k(),
+                &r.paracetamol,
+                &day,
+                "midi",
+                "refuse",
+                " ",
+            )
+            .await,
+            "reason",
+        ),
+        (
+            dose(
+                &r.aes,
+                r.usager,
+                &k(),
+                &r.paracetamol,
+                &day,
+                "midi",
+                "avale",
+                "",
+            )
+            .await,
+            "outcome",
+        ),
+        (
+            dose(
+                &r.aes,
+                r.usager,
+                &k(),
+                &r.paracetamol,
+                &day,
+                "coucher",
+                "donne",
+                "",
+            )
+            .await,
+            "due",
+        ),
+        (
+            dose(
+                &r.aes,
+                r.usager,
+                &k(),
+                &r.paracetamol,
+                &day,
+                "",
+                "donne",
+                "",
+            )
+            .await,
+            "due",
+        ),
+        (
+            dose(
+                &r.aes,
+                r.usager,
+                &k(),
+                &r.paracetamol,
+                &(today() + Duration::days(1)).to_string(),
+                "midi",
+                "donne",
+                "",
+            )
+            .await,
+            "day",
+        ),
+        (
+            dose(
+                &r.aes,
+                r.usager,
+                &k(),
+                &r.paracetamol,
+                &(today() - Duration::days(3)).to_string(),
+                "midi",
+                "donne",
+                "",
+            )
+            .await,
+            "day",
+        ),
+        (
+            dose(
+                &r.aes,
+                r.usager,
+                &k(),
+                &r.paracetamol,
+                "demain",
+                "midi",
+                "donne",
+                "",
+            )
+            .await,
+            "day",
+        ),
     ];
     for ((status, answer), expected) in cases {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
         assert_eq!(field(&answer), expected, "{answer}");
     }
     // A line of nobody, or of another person: not found.
-    let (status, _) = dose(&r.aes, r.usager, &k(), &Uuid::new_v4().to_string(), &day, "midi", "donne", "").await;
+    let (status, _) = dose(
+        &r.aes,
+        r.usager,
+        &k(),
+        &Uuid::new_v4().to_string(),
+        &day,
+        "midi",
+        "donne",
+        "",
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(doses(&pool, r.usager).await, 0);
     // A refusal with its reason is fine.
-    let (status, answer) = dose(&r.aes, r.usager, &k(), &r.paracetamol, &day, "midi", "refuse", "Ne veut pas").await;
+    let (status, answer) = dose(
+        &r.aes,
+        r.usager,
+        &k(),
+        &r.paracetamol,
+        &day,
+        "midi",
+        "refuse",
+        "Ne veut pas",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
-    assert!(answer["summary"].as_str().unwrap().ends_with(": Ne veut pas"), "{answer}");
+    assert!(
+        answer["summary"]
+            .as_str()
+            .unwrap()
+            .ends_with(": Ne veut pas"),
+        "{answer}"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -186,14 +404,53 @@ async fn a_si_besoin_dose_keeps_to_its_interval_and_its_daily_maximum(pool: PgPo
     let r = round(&pool).await;
     let day = today().to_string();
     let k = || Uuid::new_v4().to_string();
-    let (status, answer) = dose(&r.aes, r.usager, &k(), &r.as_needed, &day, "", "aide_prise", "").await;
+    let (status, answer) = dose(
+        &r.aes,
+        r.usager,
+        &k(),
+        &r.as_needed,
+        &day,
+        "",
+        "aide_prise",
+        "",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     // An hour later is too early (4 h apart).
-    let (status, answer) = dose(&r.nurse, r.usager, &k(), &r.as_needed, &day, "", "donne", "").await;
-    assert_eq!((status, field(&answer)), (StatusCode::UNPROCESSABLE_ENTITY, "outcome"));
-    assert!(answer["Invalid"]["reason"].as_str().unwrap().starts_with("Trop tôt"), "{answer}");
+    let (status, answer) = dose(
+        &r.nurse,
+        r.usager,
+        &k(),
+        &r.as_needed,
+        &day,
+        "",
+        "donne",
+        "",
+    )
+    .await;
+    assert_eq!(
+        (status, field(&answer)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "outcome")
+    );
+    assert!(
+        answer["Invalid"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Trop tôt"),
+        "{answer}"
+    );
     // A refusal is not a dose taken: always recorded.
-    let (status, _) = dose(&r.nurse, r.usager, &k(), &r.as_needed, &day, "", "refuse", "Plus mal").await;
+    let (status, _) = dose(
+        &r.nurse,
+        r.usager,
+        &k(),
+        &r.as_needed,
+        &day,
+        "",
+        "refuse",
+        "Plus mal",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     // Two taken in the last 24 hours, the last 5 hours ago: the maximum.
     sqlx::query("UPDATE administration SET recorded_at = now() - interval '5 hours' WHERE line_id = $1::uuid")
@@ -201,17 +458,59 @@ async fn a_si_besoin_dose_keeps_to_its_interval_and_its_daily_maximum(pool: PgPo
         .execute(&pool)
         .await
         .unwrap();
-    let (status, answer) = dose(&r.nurse, r.usager, &k(), &r.as_needed, &day, "", "donne", "").await;
+    let (status, answer) = dose(
+        &r.nurse,
+        r.usager,
+        &k(),
+        &r.as_needed,
+        &day,
+        "",
+        "donne",
+        "",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     sqlx::query("UPDATE administration SET recorded_at = now() - interval '5 hours' WHERE line_id = $1::uuid")
         .bind(&r.as_needed)
         .execute(&pool)
         .await
         .unwrap();
-    let (status, answer) = dose(&r.nurse, r.usager, &k(), &r.as_needed, &day, "", "donne", "").await;
-    assert_eq!((status, field(&answer)), (StatusCode::UNPROCESSABLE_ENTITY, "outcome"));
-    assert!(answer["Invalid"]["reason"].as_str().unwrap().starts_with("Maximum atteint"), "{answer}");
+    let (status, answer) = dose(
+        &r.nurse,
+        r.usager,
+        &k(),
+        &r.as_needed,
+        &day,
+        "",
+        "donne",
+        "",
+    )
+    .await;
+    assert_eq!(
+        (status, field(&answer)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "outcome")
+    );
+    assert!(
+        answer["Invalid"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Maximum atteint"),
+        "{answer}"
+    );
     // A si-besoin line has no slot.
-    let (status, answer) = dose(&r.nurse, r.usager, &k(), &r.as_needed, &day, "midi", "donne", "").await;
-    assert_eq!((status, field(&answer)), (StatusCode::UNPROCESSABLE_ENTITY, "due"));
+    let (status, answer) = dose(
+        &r.nurse,
+        r.usager,
+        &k(),
+        &r.as_needed,
+        &day,
+        "midi",
+        "donne",
+        "",
+    )
+    .await;
+    assert_eq!(
+        (status, field(&answer)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "due")
+    );
 }

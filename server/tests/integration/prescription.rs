@@ -67,19 +67,36 @@ async fn a_nurse_enters_a_prescription_on_the_bdpm_once_and_the_aes_reads_it(poo
     insulin["slots"] = json!(["soir"]);
     insulin["aide_prise"] = json!(false);
     insulin["high_risk"] = json!(true);
-    let body = prescription(usager, key, vec![line(DOLIPRANE, "typed name"), insulin], false);
+    let body = prescription(
+        usager,
+        key,
+        vec![line(DOLIPRANE, "typed name"), insulin],
+        false,
+    );
     let (status, answer) = app.call_json("prescription_ajouter", &body).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     let in_force = answer["in_force"].as_array().unwrap();
     assert_eq!(in_force.len(), 2);
     // The BDPM's name and substances, not what the client typed.
-    let doliprane = in_force.iter().find(|l| l["drug"].as_str().unwrap().starts_with("DOLIPRANE")).unwrap();
+    let doliprane = in_force
+        .iter()
+        .find(|l| l["drug"].as_str().unwrap().starts_with("DOLIPRANE"))
+        .unwrap();
     assert_eq!(doliprane["drug"], "DOLIPRANE 1000 mg, comprimé");
-    assert!(doliprane["substances"].to_string().contains("PARACÉTAMOL"), "{doliprane}");
+    assert!(
+        doliprane["substances"].to_string().contains("PARACÉTAMOL"),
+        "{doliprane}"
+    );
     assert_eq!(doliprane["schedule"], "Matin, Soir — tous les jours");
     assert_eq!(doliprane["dose"], "1 comprimé(s) — Voie orale");
-    assert!(doliprane["prescribed"].as_str().unwrap().contains("RPPS 10001234567"));
-    let lantus = in_force.iter().find(|l| l["drug"].as_str().unwrap().starts_with("LANTUS")).unwrap();
+    assert!(doliprane["prescribed"]
+        .as_str()
+        .unwrap()
+        .contains("RPPS 10001234567"));
+    let lantus = in_force
+        .iter()
+        .find(|l| l["drug"].as_str().unwrap().starts_with("LANTUS"))
+        .unwrap();
     assert_eq!(lantus["high_risk"], true);
     assert_eq!(lantus["dose"], "12 UI — Sous-cutanée");
     assert_eq!(answer["may_write"], true);
@@ -92,7 +109,9 @@ async fn a_nurse_enters_a_prescription_on_the_bdpm_once_and_the_aes_reads_it(poo
     // The AES reads the treatments (the round needs them), cannot prescribe.
     let aes = app.other_device();
     aes.login("aes").await;
-    let (status, answer) = aes.call("traitements", &[("id", &usager.to_string())]).await;
+    let (status, answer) = aes
+        .call("traitements", &[("id", &usager.to_string())])
+        .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["in_force"].as_array().unwrap().len(), 2);
     assert_eq!(answer["may_write"], false);
@@ -101,10 +120,17 @@ async fn a_nurse_enters_a_prescription_on_the_bdpm_once_and_the_aes_reads_it(poo
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(lines_of(&pool, usager).await, 2);
     let events = app.events("medical").await;
-    assert!(events.iter().any(|(login, allowed, _)| login == "aes" && !allowed), "{events:?}");
-    assert!(events.iter().any(|(login, allowed, object)| login == "infirmier"
-        && *allowed
-        && object.as_deref() == Some(&key.to_string())));
+    assert!(
+        events
+            .iter()
+            .any(|(login, allowed, _)| login == "aes" && !allowed),
+        "{events:?}"
+    );
+    assert!(events
+        .iter()
+        .any(|(login, allowed, object)| login == "infirmier"
+            && *allowed
+            && object.as_deref() == Some(&key.to_string())));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -125,7 +151,12 @@ async fn bad_lines_are_refused_in_french_and_nothing_is_written(pool: PgPool) {
     ];
     for (bad, expected) in cases {
         // A good line first: the whole prescription is refused.
-        let body = prescription(usager, Uuid::new_v4(), vec![line(DOLIPRANE, ""), bad], false);
+        let body = prescription(
+            usager,
+            Uuid::new_v4(),
+            vec![line(DOLIPRANE, ""), bad],
+            false,
+        );
         let (status, answer) = app.call_json("prescription_ajouter", &body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
         assert_eq!(field(&answer), expected, "{answer}");
@@ -134,13 +165,24 @@ async fn bad_lines_are_refused_in_french_and_nothing_is_written(pool: PgPool) {
     let mut body = prescription(usager, Uuid::new_v4(), vec![line(DOLIPRANE, "")], false);
     body["input"]["rpps"] = json!("123");
     let (status, answer) = app.call_json("prescription_ajouter", &body).await;
-    assert_eq!((status, field(&answer)), (StatusCode::UNPROCESSABLE_ENTITY, "rpps"));
+    assert_eq!(
+        (status, field(&answer)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "rpps")
+    );
     body["input"]["rpps"] = json!("");
     body["input"]["lines"] = json!([]);
     let (status, answer) = app.call_json("prescription_ajouter", &body).await;
-    assert_eq!((status, field(&answer)), (StatusCode::UNPROCESSABLE_ENTITY, "lines"));
+    assert_eq!(
+        (status, field(&answer)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "lines")
+    );
     // A free-text preparation is accepted, flagged.
-    let body = prescription(usager, Uuid::new_v4(), vec![line("", "Gélules de mélatonine 2 mg (préparation)")], false);
+    let body = prescription(
+        usager,
+        Uuid::new_v4(),
+        vec![line("", "Gélules de mélatonine 2 mg (préparation)")],
+        false,
+    );
     let (status, answer) = app.call_json("prescription_ajouter", &body).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["in_force"][0]["free_text"], true);
@@ -166,17 +208,32 @@ async fn a_line_matching_an_allergy_needs_an_explicit_confirmation(pool: PgPool)
     assert_eq!(status, StatusCode::OK, "{answer}");
     let key = Uuid::new_v4();
     let (status, answer) = app
-        .call_json("prescription_ajouter", &prescription(usager, key, vec![line(DOLIPRANE, "")], false))
+        .call_json(
+            "prescription_ajouter",
+            &prescription(usager, key, vec![line(DOLIPRANE, "")], false),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field(&answer), "allergies");
-    assert!(answer["Invalid"]["reason"].as_str().unwrap().contains("Allergie connue : Paracétamol"), "{answer}");
+    assert!(
+        answer["Invalid"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Allergie connue : Paracétamol"),
+        "{answer}"
+    );
     assert_eq!(lines_of(&pool, usager).await, 0);
     let (status, answer) = app
-        .call_json("prescription_ajouter", &prescription(usager, key, vec![line(DOLIPRANE, "")], true))
+        .call_json(
+            "prescription_ajouter",
+            &prescription(usager, key, vec![line(DOLIPRANE, "")], true),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
-    assert_eq!(answer["in_force"][0]["allergy_matches"], json!(["Paracétamol"]));
+    assert_eq!(
+        answer["in_force"][0]["allergy_matches"],
+        json!(["Paracétamol"])
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -184,7 +241,10 @@ async fn stopping_and_changing_a_line_keep_the_history(pool: PgPool) {
     let (app, usager) = nurse(&pool).await;
     let id = usager.to_string();
     let (_, answer) = app
-        .call_json("prescription_ajouter", &prescription(usager, Uuid::new_v4(), vec![line(DOLIPRANE, "")], false))
+        .call_json(
+            "prescription_ajouter",
+            &prescription(usager, Uuid::new_v4(), vec![line(DOLIPRANE, "")], false),
+        )
         .await;
     let old = answer["in_force"][0]["id"].as_str().unwrap().to_string();
     // A change: the old line stops with the reason, the new one names it.
@@ -198,25 +258,56 @@ async fn stopping_and_changing_a_line_keep_the_history(pool: PgPool) {
     assert_eq!(answer["in_force"][0]["replaces"], json!(old));
     assert_eq!(answer["in_force"][0]["schedule"], "Midi — tous les jours");
     let stopped = answer["stopped"][0]["stopped"].as_str().unwrap();
-    assert!(stopped.contains("Claire Fontaine") && stopped.ends_with("Prise décalée à midi"), "{stopped}");
+    assert!(
+        stopped.contains("Claire Fontaine") && stopped.ends_with("Prise décalée à midi"),
+        "{stopped}"
+    );
     // Sent again: nothing more.
     let (status, _) = app.call_json("ligne_modifier", &body).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(lines_of(&pool, usager).await, 2);
     // Stopping the old line again: it is already stopped.
-    let (status, _) = app.call("ligne_arreter", &[("id", &id), ("line_id", &old), ("reason", "Fin")]).await;
+    let (status, _) = app
+        .call(
+            "ligne_arreter",
+            &[("id", &id), ("line_id", &old), ("reason", "Fin")],
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     // A line of nobody here.
     let (status, _) = app
-        .call("ligne_arreter", &[("id", &id), ("line_id", &Uuid::new_v4().to_string()), ("reason", "Fin")])
+        .call(
+            "ligne_arreter",
+            &[
+                ("id", &id),
+                ("line_id", &Uuid::new_v4().to_string()),
+                ("reason", "Fin"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // A stop needs its reason.
     let current = answer["in_force"][0]["id"].as_str().unwrap().to_string();
-    let (status, answer) = app.call("ligne_arreter", &[("id", &id), ("line_id", &current), ("reason", " ")]).await;
-    assert_eq!((status, field(&answer)), (StatusCode::UNPROCESSABLE_ENTITY, "reason"));
-    let (status, answer) =
-        app.call("ligne_arreter", &[("id", &id), ("line_id", &current), ("reason", "Traitement terminé")]).await;
+    let (status, answer) = app
+        .call(
+            "ligne_arreter",
+            &[("id", &id), ("line_id", &current), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(
+        (status, field(&answer)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "reason")
+    );
+    let (status, answer) = app
+        .call(
+            "ligne_arreter",
+            &[
+                ("id", &id),
+                ("line_id", &current),
+                ("reason", "Traitement terminé"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert!(answer["in_force"].as_array().unwrap().is_empty());
     assert_eq!(answer["stopped"].as_array().unwrap().len(), 2);

@@ -16,7 +16,10 @@ const MAX_REASON: usize = 300;
 const MAX_COMMENT: usize = 1000;
 
 /// "Refusé à 12:04 par Sarah LAMBERT : dort".
-async fn summary_of(conn: &mut PgConnection, key: Uuid) -> Result<Option<(Uuid, String, Uuid)>, AppError> {
+async fn summary_of(
+    conn: &mut PgConnection,
+    key: Uuid,
+) -> Result<Option<(Uuid, String, Uuid)>, AppError> {
     let row = sqlx::query!(
         r#"SELECT a.id, a.outcome, a.reason, a.recorded_at AS "at: DateTime<Utc>", a.recorded_by,
                   c.first_name || ' ' || upper(c.last_name) AS "by!"
@@ -28,7 +31,12 @@ async fn summary_of(conn: &mut PgConnection, key: Uuid) -> Result<Option<(Uuid, 
     .context("reading a dose's outcome")
     .map_err(db_error)?;
     Ok(row.map(|r| {
-        let mut s = format!("{} à {} par {}", Outcome::label_of(&r.outcome), time::hour_minute(r.at), r.by);
+        let mut s = format!(
+            "{} à {} par {}",
+            Outcome::label_of(&r.outcome),
+            time::hour_minute(r.at),
+            r.by
+        );
         if let Some(reason) = r.reason {
             s.push_str(" : ");
             s.push_str(&reason);
@@ -39,27 +47,38 @@ async fn summary_of(conn: &mut PgConnection, key: Uuid) -> Result<Option<(Uuid, 
 
 pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, AppError> {
     let e = enter(id, Section::Soins, Action::Write).await?;
-    let outcome = Outcome::parse(&input.outcome)
-        .ok_or_else(|| AppError::invalid("outcome", "Choisissez ce qu’il est advenu de la prise."))?;
+    let outcome = Outcome::parse(&input.outcome).ok_or_else(|| {
+        AppError::invalid("outcome", "Choisissez ce qu’il est advenu de la prise.")
+    })?;
     let reason = input.reason.trim();
     if !outcome.taken() && reason.is_empty() {
-        return Err(AppError::invalid("reason", "Précisez le motif : la prise n’a pas été donnée."));
+        return Err(AppError::invalid(
+            "reason",
+            "Précisez le motif : la prise n’a pas été donnée.",
+        ));
     }
     if reason.chars().count() > MAX_REASON {
         return Err(AppError::invalid("reason", "Le motif est trop long."));
     }
     let comment = input.comment.trim();
     if comment.chars().count() > MAX_COMMENT {
-        return Err(AppError::invalid("comment", "Le commentaire est trop long."));
+        return Err(AppError::invalid(
+            "comment",
+            "Le commentaire est trop long.",
+        ));
     }
     let day = NaiveDate::parse_from_str(input.day.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid("day", "Jour de la tournée inconnu."))?;
     let today = time::today_paris();
     // Today's round, or last night's, recorded late: not another day.
     if day > today || day < today - Duration::days(1) {
-        return Err(AppError::invalid("day", "On ne note que les prises d’aujourd’hui (ou de la veille au soir)."));
+        return Err(AppError::invalid(
+            "day",
+            "On ne note que les prises d’aujourd’hui (ou de la veille au soir).",
+        ));
     }
-    let due = parse_due(&input.due).ok_or_else(|| AppError::invalid("due", "Moment de prise inconnu."))?;
+    let due = parse_due(&input.due)
+        .ok_or_else(|| AppError::invalid("due", "Moment de prise inconnu."))?;
 
     let mut tx = e.state.begin().await?;
     // A retried send: the same outcome by the same person, nothing more.
@@ -78,7 +97,11 @@ pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, App
             return Err(AppError::Conflict);
         }
         e.access.commit(tx, Some(key.to_string())).await?;
-        return Ok(DoseRecorded { id: key, summary, by_another: false });
+        return Ok(DoseRecorded {
+            id: key,
+            summary,
+            by_another: false,
+        });
     }
     let line = sqlx::query!(
         r#"SELECT slots, times AS "times: Vec<chrono::NaiveTime>", recurrence, weekdays, every_n_days,
@@ -118,22 +141,40 @@ pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, App
     let (slot, due_at) = match due {
         Some(t) => {
             if line.as_needed {
-                return Err(AppError::invalid("due", "Cette ligne est « si besoin » : elle n’a pas d’horaire."));
+                return Err(AppError::invalid(
+                    "due",
+                    "Cette ligne est « si besoin » : elle n’a pas d’horaire.",
+                ));
             }
             let code = input.due.trim().to_string();
-            let in_line = Slot::parse(&code).map_or_else(|| schedule.times.contains(&t), |s| schedule.slots.contains(&s));
+            let in_line = Slot::parse(&code).map_or_else(
+                || schedule.times.contains(&t),
+                |s| schedule.slots.contains(&s),
+            );
             let due_at = time::at_paris(day, t);
             if !in_line || !schedule.due_on(day) || stopped_before(due_at) {
-                return Err(AppError::invalid("due", "Cette prise n’est pas prévue ce jour-là à ce moment."));
+                return Err(AppError::invalid(
+                    "due",
+                    "Cette prise n’est pas prévue ce jour-là à ce moment.",
+                ));
             }
             (Some(code), Some(due_at))
         }
         None => {
             if !line.as_needed {
-                return Err(AppError::invalid("due", "Choisissez le moment de la prise."));
+                return Err(AppError::invalid(
+                    "due",
+                    "Choisissez le moment de la prise.",
+                ));
             }
-            if day != today || stopped_before(now) || !(schedule.starts_on <= today && schedule.ends_on.is_none_or(|e| today <= e)) {
-                return Err(AppError::invalid("due", "Cette ligne « si besoin » n’est pas en cours aujourd’hui."));
+            if day != today
+                || stopped_before(now)
+                || !(schedule.starts_on <= today && schedule.ends_on.is_none_or(|e| today <= e))
+            {
+                return Err(AppError::invalid(
+                    "due",
+                    "Cette ligne « si besoin » n’est pas en cours aujourd’hui.",
+                ));
             }
             if outcome.taken() {
                 let taken = sqlx::query!(
@@ -171,11 +212,14 @@ pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, App
     };
     // Serialises the si-besoin doses of one line (two tablets at once
     // cannot both pass the limits).
-    sqlx::query!("SELECT id FROM prescription_line WHERE id = $1 FOR UPDATE", input.line_id)
-        .fetch_one(&mut *tx)
-        .await
-        .context("locking a prescription line")
-        .map_err(db_error)?;
+    sqlx::query!(
+        "SELECT id FROM prescription_line WHERE id = $1 FOR UPDATE",
+        input.line_id
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .context("locking a prescription line")
+    .map_err(db_error)?;
     let written = sqlx::query_scalar!(
         r#"INSERT INTO administration (id, organisation_id, usager_id, line_id, day, slot, due_at, outcome, reason,
                                        comment, recorded_by)
@@ -217,5 +261,9 @@ pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, App
     };
     let (_, summary, _) = summary_of(&mut tx, key).await?.ok_or(AppError::Conflict)?;
     e.access.commit(tx, Some(key.to_string())).await?;
-    Ok(DoseRecorded { id: key, summary, by_another })
+    Ok(DoseRecorded {
+        id: key,
+        summary,
+        by_another,
+    })
 }

@@ -63,7 +63,11 @@ pub(crate) async fn treatments_for(
             )
         } else {
             prescription::Schedule {
-                slots: r.slots.iter().filter_map(|s| prescription::Slot::parse(s)).collect(),
+                slots: r
+                    .slots
+                    .iter()
+                    .filter_map(|s| prescription::Slot::parse(s))
+                    .collect(),
                 times: r.times.clone(),
                 recurrence: prescription::Recurrence::parse(&r.recurrence)
                     .unwrap_or(prescription::Recurrence::TousLesJours),
@@ -91,10 +95,16 @@ pub(crate) async fn treatments_for(
             prescribed: format!(
                 "{}{}, ordonnance du {}",
                 r.prescriber,
-                r.prescriber_rpps.map(|n| format!(" (RPPS {n})")).unwrap_or_default(),
+                r.prescriber_rpps
+                    .map(|n| format!(" (RPPS {n})"))
+                    .unwrap_or_default(),
                 time::short_date(r.prescribed_on)
             ),
-            entered: format!("Saisie le {} par {}", time::date_time(r.entered_at), r.entered_by),
+            entered: format!(
+                "Saisie le {} par {}",
+                time::date_time(r.entered_at),
+                r.entered_by
+            ),
             stopped: r.stopped_at.map(|at| {
                 format!(
                     "Arrêtée le {} par {} : {}",
@@ -130,7 +140,10 @@ pub async fn get_treatments(id: Uuid) -> Result<Treatments, AppError> {
 
 /// Checks a line and reads what the BDPM says of its drug: the name as
 /// published and the substances (none for a preparation).
-async fn checked(conn: &mut PgConnection, input: &LineInput) -> Result<(CheckedLine, Vec<String>), AppError> {
+async fn checked(
+    conn: &mut PgConnection,
+    input: &LineInput,
+) -> Result<(CheckedLine, Vec<String>), AppError> {
     let cis = input.cis.trim();
     let known = if cis.is_empty() {
         None
@@ -159,11 +172,14 @@ async fn checked(conn: &mut PgConnection, input: &LineInput) -> Result<(CheckedL
 
 /// The substances of the allergies in force.
 async fn allergies_in_force(conn: &mut PgConnection, id: Uuid) -> Result<Vec<String>, AppError> {
-    sqlx::query_scalar!("SELECT substance FROM allergy WHERE usager_id = $1 AND ended IS NULL", id)
-        .fetch_all(&mut *conn)
-        .await
-        .context("reading allergies for a prescription")
-        .map_err(db_error)
+    sqlx::query_scalar!(
+        "SELECT substance FROM allergy WHERE usager_id = $1 AND ended IS NULL",
+        id
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading allergies for a prescription")
+    .map_err(db_error)
 }
 
 /// Refuses lines that match an allergy in force unless the author
@@ -173,8 +189,10 @@ fn allergy_check(
     lines: &[(CheckedLine, Vec<String>)],
     confirmed: bool,
 ) -> Result<Vec<Vec<String>>, AppError> {
-    let matches: Vec<Vec<String>> =
-        lines.iter().map(|(l, substances)| allergy_matches(allergies, &l.drug, substances)).collect();
+    let matches: Vec<Vec<String>> = lines
+        .iter()
+        .map(|(l, substances)| allergy_matches(allergies, &l.drug, substances))
+        .collect();
     if !confirmed {
         if let Some((i, m)) = matches.iter().enumerate().find(|(_, m)| !m.is_empty()) {
             return Err(AppError::invalid(
@@ -260,27 +278,52 @@ pub async fn add_prescription(id: Uuid, input: PrescriptionInput) -> Result<Trea
     let rpps = match input.rpps.trim() {
         "" => None,
         n if n.len() == 11 && n.chars().all(|c| c.is_ascii_digit()) => Some(n.to_string()),
-        _ => return Err(AppError::invalid("rpps", "Le numéro RPPS compte 11 chiffres.")),
+        _ => {
+            return Err(AppError::invalid(
+                "rpps",
+                "Le numéro RPPS compte 11 chiffres.",
+            ))
+        }
     };
-    let prescribed_on = validate::date("prescribed_on", "Date de l’ordonnance", &input.prescribed_on)?;
+    let prescribed_on = validate::date(
+        "prescribed_on",
+        "Date de l’ordonnance",
+        &input.prescribed_on,
+    )?;
     if prescribed_on > time::today_paris() {
-        return Err(AppError::invalid("prescribed_on", "La date de l’ordonnance ne peut pas être dans le futur."));
+        return Err(AppError::invalid(
+            "prescribed_on",
+            "La date de l’ordonnance ne peut pas être dans le futur.",
+        ));
     }
     if input.lines.is_empty() {
-        return Err(AppError::invalid("lines", "Ajoutez au moins une ligne à la prescription."));
+        return Err(AppError::invalid(
+            "lines",
+            "Ajoutez au moins une ligne à la prescription.",
+        ));
     }
     if input.lines.len() > prescription::MAX_LINES {
-        return Err(AppError::invalid("lines", "Une prescription compte au plus 30 lignes."));
+        return Err(AppError::invalid(
+            "lines",
+            "Une prescription compte au plus 30 lignes.",
+        ));
     }
     let mut tx = e.state.begin().await?;
     if let Some(doc) = input.document_id {
-        let same = sqlx::query_scalar!("SELECT usager_id = $2 AS \"same!\" FROM document WHERE id = $1", doc, id)
-            .fetch_optional(&mut *tx)
-            .await
-            .context("checking a prescription's scan")
-            .map_err(db_error)?;
+        let same = sqlx::query_scalar!(
+            "SELECT usager_id = $2 AS \"same!\" FROM document WHERE id = $1",
+            doc,
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .context("checking a prescription's scan")
+        .map_err(db_error)?;
         if same != Some(true) {
-            return Err(AppError::invalid("document_id", "Ce document n’est pas dans le dossier de cette personne."));
+            return Err(AppError::invalid(
+                "document_id",
+                "Ce document n’est pas dans le dossier de cette personne.",
+            ));
         }
     }
     let mut lines = Vec::with_capacity(input.lines.len());
@@ -323,7 +366,19 @@ pub async fn add_prescription(id: Uuid, input: PrescriptionInput) -> Result<Trea
         )?;
     } else {
         for (i, ((line, substances), m)) in lines.iter().zip(&matches).enumerate() {
-            if !insert_line(&mut tx, &e.principal, id, input.id, i as i16, line, substances, m, None).await? {
+            if !insert_line(
+                &mut tx,
+                &e.principal,
+                id,
+                input.id,
+                i as i16,
+                line,
+                substances,
+                m,
+                None,
+            )
+            .await?
+            {
                 return Err(AppError::Conflict);
             }
         }
@@ -335,7 +390,13 @@ pub async fn add_prescription(id: Uuid, input: PrescriptionInput) -> Result<Trea
 
 /// Stops a line in force of this person; `NotFound` for a line of someone
 /// else, `Conflict` for one already stopped.
-async fn stop(conn: &mut PgConnection, principal: &Principal, id: Uuid, line_id: Uuid, reason: &str) -> Result<(), AppError> {
+async fn stop(
+    conn: &mut PgConnection,
+    principal: &Principal,
+    id: Uuid,
+    line_id: Uuid,
+    reason: &str,
+) -> Result<(), AppError> {
     let stopped = sqlx::query_scalar!(
         r#"UPDATE prescription_line SET stopped_at = now(), stopped_by = $3, stop_reason = $4
            WHERE id = $1 AND usager_id = $2 AND stopped_at IS NULL RETURNING id"#,
@@ -360,7 +421,11 @@ async fn stop(conn: &mut PgConnection, principal: &Principal, id: Uuid, line_id:
     .await
     .context("finding a prescription line")
     .map_err(db_error)?;
-    Err(if exists.is_some() { AppError::Conflict } else { AppError::NotFound })
+    Err(if exists.is_some() {
+        AppError::Conflict
+    } else {
+        AppError::NotFound
+    })
 }
 
 pub async fn stop_line(id: Uuid, line_id: Uuid, reason: String) -> Result<Treatments, AppError> {
@@ -400,7 +465,11 @@ pub async fn change_line(
     } else {
         let checked_line = checked(&mut tx, &line).await?;
         let allergies = allergies_in_force(&mut tx, id).await?;
-        let matches = allergy_check(&allergies, std::slice::from_ref(&checked_line), confirm_allergies)?;
+        let matches = allergy_check(
+            &allergies,
+            std::slice::from_ref(&checked_line),
+            confirm_allergies,
+        )?;
         let prescription_id = sqlx::query_scalar!(
             "SELECT prescription_id FROM prescription_line WHERE id = $1 AND usager_id = $2",
             line_id,
@@ -421,8 +490,18 @@ pub async fn change_line(
         .context("numbering a changed line")
         .map_err(db_error)?;
         let (l, substances) = &checked_line;
-        if !insert_line(&mut tx, &e.principal, id, prescription_id, position as i16, l, substances, &matches[0], Some(line_id))
-            .await?
+        if !insert_line(
+            &mut tx,
+            &e.principal,
+            id,
+            prescription_id,
+            position as i16,
+            l,
+            substances,
+            &matches[0],
+            Some(line_id),
+        )
+        .await?
         {
             return Err(AppError::Conflict);
         }

@@ -168,6 +168,27 @@ pub struct Schedule {
 }
 
 impl Schedule {
+    /// A line's schedule as the database keeps it (codes, ISO weekdays).
+    pub fn stored(
+        slots: &[String],
+        times: &[NaiveTime],
+        recurrence: &str,
+        weekdays: &[i16],
+        every_n_days: Option<i16>,
+        starts_on: NaiveDate,
+        ends_on: Option<NaiveDate>,
+    ) -> Schedule {
+        Schedule {
+            slots: slots.iter().filter_map(|s| Slot::parse(s)).collect(),
+            times: times.to_vec(),
+            recurrence: Recurrence::parse(recurrence).unwrap_or(Recurrence::TousLesJours),
+            weekdays: weekdays.iter().map(|d| *d as u8).collect(),
+            every_n_days: every_n_days.map(|n| n as u16),
+            starts_on,
+            ends_on,
+        }
+    }
+
     /// Whether the line gives doses on day `d` (a si-besoin line never has
     /// doses due: it has limits).
     pub fn due_on(&self, d: NaiveDate) -> bool {

@@ -3,26 +3,12 @@
 //! per dose whichever tablet sends it first.
 
 use crate::helpers::{spawn_app, TestApp};
+use crate::prescription::person;
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-/// A person the nurse and the AES both follow, without demo treatments.
-async fn person(pool: &PgPool) -> Uuid {
-    sqlx::query_scalar(
-        "SELECT p.usager_id FROM current_perimeter p JOIN account a ON a.id = p.account_id
-         WHERE a.login = ANY($1)
-           AND NOT EXISTS (SELECT 1 FROM prescription_line l WHERE l.usager_id = p.usager_id)
-         GROUP BY p.usager_id
-         HAVING count(DISTINCT a.login) = 2 ORDER BY p.usager_id LIMIT 1",
-    )
-    .bind(vec!["infirmier".to_string(), "aes".to_string()])
-    .fetch_one(pool)
-    .await
-    .expect("a person of the nurse and the AES")
-}
 
 fn today() -> chrono::NaiveDate {
     app::time::today_paris()

@@ -11,7 +11,7 @@ const DOLIPRANE: &str = "61824357";
 const LANTUS: &str = "62951774";
 
 /// A person the nurse and the AES both follow, without demo treatments.
-async fn person(pool: &PgPool) -> Uuid {
+pub(crate) async fn person(pool: &PgPool) -> Uuid {
     sqlx::query_scalar(
         "SELECT p.usager_id FROM current_perimeter p JOIN account a ON a.id = p.account_id
          WHERE a.login = ANY($1)

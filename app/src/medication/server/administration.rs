@@ -2,7 +2,7 @@
 //! who may record which line (CASF L313-26), the limits of a si-besoin
 //! line, one outcome per dose whichever tablet sends it first.
 
-use super::super::prescription::{parse_due, Outcome, Recurrence, Schedule, Slot};
+use super::super::prescription::{parse_due, Outcome, Schedule, Slot};
 use super::super::*;
 use crate::access::server::enter;
 use crate::access::{nursing, Action, Section};
@@ -127,15 +127,15 @@ pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, App
         return Err(e.access.refuse(&e.state, Section::Soins).await);
     }
 
-    let schedule = Schedule {
-        slots: line.slots.iter().filter_map(|s| Slot::parse(s)).collect(),
-        times: line.times.clone(),
-        recurrence: Recurrence::parse(&line.recurrence).unwrap_or(Recurrence::TousLesJours),
-        weekdays: line.weekdays.iter().map(|d| *d as u8).collect(),
-        every_n_days: line.every_n_days.map(|n| n as u16),
-        starts_on: line.starts_on,
-        ends_on: line.ends_on,
-    };
+    let schedule = Schedule::stored(
+        &line.slots,
+        &line.times,
+        &line.recurrence,
+        &line.weekdays,
+        line.every_n_days,
+        line.starts_on,
+        line.ends_on,
+    );
     let stopped_before = |at: DateTime<Utc>| line.stopped_at.is_some_and(|s| s <= at);
     let now = Utc::now();
     let (slot, due_at) = match due {
@@ -177,6 +177,16 @@ pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, App
                 ));
             }
             if outcome.taken() {
+                // Serialises the si-besoin doses of one line: the limits are
+                // read under this lock, so two tablets cannot both pass them.
+                sqlx::query!(
+                    "SELECT id FROM prescription_line WHERE id = $1 FOR UPDATE",
+                    input.line_id
+                )
+                .fetch_one(&mut *tx)
+                .await
+                .context("locking a prescription line")
+                .map_err(db_error)?;
                 let taken = sqlx::query!(
                     r#"SELECT max(recorded_at) AS "last: DateTime<Utc>",
                               count(*) FILTER (WHERE recorded_at > now() - interval '24 hours') AS "in_day!"
@@ -210,16 +220,6 @@ pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, App
             (None, None)
         }
     };
-    // Serialises the si-besoin doses of one line (two tablets at once
-    // cannot both pass the limits).
-    sqlx::query!(
-        "SELECT id FROM prescription_line WHERE id = $1 FOR UPDATE",
-        input.line_id
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .context("locking a prescription line")
-    .map_err(db_error)?;
     let written = sqlx::query_scalar!(
         r#"INSERT INTO administration (id, organisation_id, usager_id, line_id, day, slot, due_at, outcome, reason,
                                        comment, recorded_by)

@@ -62,20 +62,15 @@ pub(crate) async fn treatments_for(
                 r.max_per_day.unwrap_or(0)
             )
         } else {
-            prescription::Schedule {
-                slots: r
-                    .slots
-                    .iter()
-                    .filter_map(|s| prescription::Slot::parse(s))
-                    .collect(),
-                times: r.times.clone(),
-                recurrence: prescription::Recurrence::parse(&r.recurrence)
-                    .unwrap_or(prescription::Recurrence::TousLesJours),
-                weekdays: r.weekdays.iter().map(|d| *d as u8).collect(),
-                every_n_days: r.every_n_days.map(|n| n as u16),
-                starts_on: r.starts_on,
-                ends_on: r.ends_on,
-            }
+            prescription::Schedule::stored(
+                &r.slots,
+                &r.times,
+                &r.recurrence,
+                &r.weekdays,
+                r.every_n_days,
+                r.starts_on,
+                r.ends_on,
+            )
             .describe()
         };
         let view = LineView {

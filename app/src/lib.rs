@@ -152,6 +152,16 @@ lazy_page!(
     "La tournée de soins d’une unité."
 );
 lazy_page!(
+    DistributionRoute,
+    ui::medication::round::DistributionPage,
+    "La distribution des médicaments d’une unité."
+);
+lazy_page!(
+    DayRoundsRoute,
+    ui::medication::round::DayOverviewPage,
+    "Les distributions de médicaments du jour."
+);
+lazy_page!(
     BdpmRoute,
     ui::medication::BdpmPage,
     "Le référentiel des médicaments."
@@ -187,6 +197,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/cahier") view={Lazy::<CahierRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/agenda") view={Lazy::<AgendaRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/tournee") view={Lazy::<RoundRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/distribution") view={Lazy::<DistributionRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/distribution/jour") view={Lazy::<DayRoundsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/documents/echeances") view={Lazy::<ExpiringRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/famille") view={Lazy::<FamilyRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/tracabilite") view={Lazy::<TrailRoute>::new()} ssr=SsrMode::Async/>

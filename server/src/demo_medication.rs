@@ -1,6 +1,6 @@
 //! Demo prescriptions and medication rounds, for six people of the FAM
 //! (four of the AES's unit, two of the other unit): aide-à-la-prise
-//! lines, nurse-only ones (an insulin, an anticoagulant), a si-besoin
+//! lines, nurse-only ones (two insulins, an anticoagulant), a si-besoin
 //! paracetamol; two weeks of past rounds with a few refusals and one missed
 //! dose; today's morning round done for most. Loaded after the drug
 //! reference's sample, whose CIS codes it names (with a real BDPM already
@@ -73,6 +73,17 @@ const LINES: &[&[Line]] = &[
             false,
             true,
         ),
+        (
+            "68337125",
+            "HUMALOG 100 unités/ml",
+            "4",
+            "ui",
+            "sous_cutanee",
+            &["midi"],
+            1,
+            false,
+            true,
+        ),
     ],
     &[
         (
@@ -93,6 +104,17 @@ const LINES: &[&[Line]] = &[
             "comprime",
             "orale",
             &["coucher"],
+            1,
+            true,
+            false,
+        ),
+        (
+            "64156237",
+            "FORLAX 10 g",
+            "1",
+            "sachet",
+            "orale",
+            &["midi"],
             1,
             true,
             false,

@@ -241,3 +241,149 @@ pub struct DoseRecorded {
 pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, AppError> {
     server::record_dose(id, input).await
 }
+
+/// One dose due at a round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundDose {
+    pub line_id: Uuid,
+    pub drug: String,
+    /// "1 comprimé(s) — Voie orale".
+    pub dose: String,
+    pub instructions: Option<String>,
+    /// What the dose is recorded under: the slot (`midi`) or a time of the
+    /// line (`13:30`).
+    pub due: String,
+    /// "12:00".
+    pub time: String,
+    pub high_risk: bool,
+    pub aide_prise: bool,
+    /// The viewer may record it: nursing rights, or a line allowed as aide
+    /// à la prise and not high-risk (CASF L313-26).
+    pub may_give: bool,
+    /// The `Outcome` code, once recorded.
+    pub outcome: Option<String>,
+    /// "Refusé à 12:04 par Sarah LAMBERT : dort".
+    pub summary: Option<String>,
+    /// Without outcome an hour after it was due.
+    pub late: bool,
+}
+
+/// A si-besoin line, given when needed within its limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AsNeededDose {
+    pub line_id: Uuid,
+    pub drug: String,
+    pub dose: String,
+    /// "Si besoin : douleur — au moins 6 h entre deux prises, 4 par 24 h au plus".
+    pub schedule: String,
+    /// "Dernière prise à 09:12 ; 1 sur les dernières 24 heures".
+    pub last: Option<String>,
+    pub may_give: bool,
+}
+
+/// A person of the medication round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DosePerson {
+    pub usager_id: Uuid,
+    pub name: String,
+    /// "12/03/1984".
+    pub birth_date: String,
+    pub photo: Option<Uuid>,
+    pub allergies: crate::soins::Allergies,
+    /// "Absent(e) : hospitalisation", when not here (listed, not hidden).
+    pub absence: Option<String>,
+    pub doses: Vec<RoundDose>,
+    pub as_needed: Vec<AsNeededDose>,
+}
+
+/// The medication round of a unit for one slot of one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoseRound {
+    pub unit_id: Uuid,
+    pub unit: String,
+    /// The caller's units, to choose from.
+    pub units: Vec<(Uuid, String)>,
+    /// `Slot` code.
+    pub slot: String,
+    /// `AAAA-MM-JJ`.
+    pub day: String,
+    /// "Midi du lundi 7 décembre 2026".
+    pub title: String,
+    pub persons: Vec<DosePerson>,
+    /// Doses with an outcome, and doses due.
+    pub done: usize,
+    pub due: usize,
+    /// "Clôturée à 12:41 par Sarah LAMBERT".
+    pub closed: Option<String>,
+    /// The viewer may record outcomes.
+    pub may_write: bool,
+    /// The viewer has nursing rights: the one-tap outcome is "donné"
+    /// (otherwise "aide à la prise", CASF L313-26).
+    pub nurse: bool,
+    /// When the server answered (RFC 3339): the age of a copy kept offline.
+    pub read_at: String,
+}
+
+/// A unit's slot of the day, for the nurse's overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundState {
+    pub unit_id: Uuid,
+    pub unit: String,
+    /// `Slot` code.
+    pub slot: String,
+    pub done: usize,
+    pub due: usize,
+    pub late: usize,
+    /// Doses not taken (refused, spat out, absent, unavailable, postponed).
+    pub not_taken: usize,
+    pub closed: bool,
+}
+
+/// A dose not taken or late, named on the overview and the home page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoseNotice {
+    pub usager_id: Uuid,
+    pub usager: String,
+    pub drug: String,
+    /// "Midi (12:00)".
+    pub when: String,
+    /// "Refusé à 12:04 par Sarah LAMBERT : dort", or "En retard".
+    pub what: String,
+}
+
+/// The nurse's overview of today's medication rounds in the caller's units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayOverview {
+    /// "lundi 7 décembre 2026".
+    pub day: String,
+    pub rounds: Vec<RoundState>,
+    pub late: Vec<DoseNotice>,
+    pub not_taken: Vec<DoseNotice>,
+}
+
+/// The medication round of a unit and a slot (empty: the caller's first
+/// unit, the current slot, today). Keeps nothing: each person is traced.
+#[server(endpoint = "distribution")]
+pub async fn get_dose_round(
+    unit: Option<Uuid>,
+    slot: String,
+    day: String,
+) -> Result<DoseRound, AppError> {
+    server::get_dose_round(unit, slot, day).await
+}
+
+/// Closes a round: refused while a dose has no outcome.
+#[server(endpoint = "distribution_cloturer")]
+pub async fn close_dose_round(
+    unit: Uuid,
+    slot: String,
+    day: String,
+) -> Result<DoseRound, AppError> {
+    server::close_dose_round(unit, slot, day).await
+}
+
+/// Today's rounds of the caller's units: progress, late doses, refusals.
+#[server(endpoint = "distribution_jour")]
+pub async fn rounds_of_the_day() -> Result<DayOverview, AppError> {
+    server::rounds_of_the_day().await
+}

@@ -30,6 +30,17 @@ impl Slot {
         };
         NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
     }
+
+    /// The round a time of day belongs to: before 10:00 the morning's,
+    /// before 15:00 midday's, before 20:00 the evening's, then bedtime's.
+    pub fn of_time(t: NaiveTime) -> Slot {
+        match t.format("%H:%M").to_string().as_str() {
+            x if x < "10:00" => Slot::Matin,
+            x if x < "15:00" => Slot::Midi,
+            x if x < "20:00" => Slot::Soir,
+            _ => Slot::Coucher,
+        }
+    }
 }
 
 crate::code_list! {
@@ -205,6 +216,25 @@ impl Schedule {
                 (d - self.starts_on).num_days() % n == 0
             }
         }
+    }
+
+    /// The doses of the round of `slot` on day `d`: the slot itself, and
+    /// each time of the line that falls in it, with when each is due.
+    /// `("midi", 12:00)`, `("13:30", 13:30)`.
+    pub fn doses_in(&self, d: NaiveDate, slot: Slot) -> Vec<(String, NaiveTime)> {
+        if !self.due_on(d) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        if self.slots.contains(&slot) {
+            out.push((slot.code().to_string(), slot.time()));
+        }
+        for t in &self.times {
+            if Slot::of_time(*t) == slot {
+                out.push((t.format("%H:%M").to_string(), *t));
+            }
+        }
+        out
     }
 
     /// "Matin, soir — tous les jours", "08:00 — lundi, jeudi".
@@ -728,5 +758,39 @@ mod tests {
         );
         assert_eq!(m, vec!["paracétamol".to_string()]);
         assert!(allergy_matches(&allergies, "KEPPRA", &["LÉVÉTIRACÉTAM".into()]).is_empty());
+    }
+
+    #[test]
+    fn a_round_holds_its_slot_and_the_times_that_fall_in_it() {
+        let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").unwrap();
+        assert_eq!(Slot::of_time(t("07:30")), Slot::Matin);
+        assert_eq!(Slot::of_time(t("10:00")), Slot::Midi);
+        assert_eq!(Slot::of_time(t("14:59")), Slot::Midi);
+        assert_eq!(Slot::of_time(t("19:00")), Slot::Soir);
+        assert_eq!(Slot::of_time(t("22:00")), Slot::Coucher);
+        let line = check_line(
+            &LineInput {
+                slots: vec!["midi".into()],
+                times: "13:30 20:00".into(),
+                ..line()
+            },
+            true,
+        )
+        .unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        assert_eq!(
+            line.schedule.doses_in(day, Slot::Midi),
+            vec![
+                ("midi".to_string(), t("12:00")),
+                ("13:30".to_string(), t("13:30"))
+            ]
+        );
+        assert_eq!(
+            line.schedule.doses_in(day, Slot::Coucher),
+            vec![("20:00".to_string(), t("20:00"))]
+        );
+        assert!(line.schedule.doses_in(day, Slot::Matin).is_empty());
+        let before = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        assert!(line.schedule.doses_in(before, Slot::Midi).is_empty());
     }
 }

@@ -121,6 +121,7 @@ fn UserBadge(user: CurrentUser) -> impl IntoView {
                 <A href="/cahier">"Cahier de liaison"</A>
                 <A href="/agenda">"Agenda"</A>
                 {rounds.then(|| view! { <A href="/tournee">"Tournée de soins"</A> })}
+                {rounds.then(|| view! { <A href="/distribution">"Médicaments"</A> })}
                 <A href="/documents/echeances">"Échéances"</A>
             </nav>
             <transmission::PendingNotes account_id/>

@@ -57,6 +57,9 @@ pub enum Write {
     Measures(crate::soins::MeasureInput),
     /// A care task of the round done or not done, idempotent on its id.
     Care(crate::soins::CareOutcomeInput),
+    /// The outcome of a dose of the medication round, idempotent on its id
+    /// (and written once per dose whichever tablet sends it first).
+    Dose(crate::medication::DoseInput),
     /// The text of a template field of a draft project, from `version`.
     ProjetField {
         projet: Uuid,
@@ -75,6 +78,7 @@ impl Write {
             Write::Transmission(input) => input.id.to_string(),
             Write::Measures(input) => input.id.to_string(),
             Write::Care(input) => input.id.to_string(),
+            Write::Dose(input) => input.id.to_string(),
             Write::ProjetField { projet, field, .. } => projet_field_key(*projet, field),
         }
     }
@@ -84,7 +88,7 @@ impl Write {
     pub fn background(&self) -> bool {
         matches!(
             self,
-            Write::Transmission(_) | Write::Measures(_) | Write::Care(_)
+            Write::Transmission(_) | Write::Measures(_) | Write::Care(_) | Write::Dose(_)
         )
     }
 
@@ -98,6 +102,9 @@ impl Write {
                 .await
                 .map(|_| ()),
             Write::Care(input) => crate::soins::record_care(usager_id, input)
+                .await
+                .map(|_| ()),
+            Write::Dose(input) => crate::medication::record_dose(usager_id, input)
                 .await
                 .map(|_| ()),
             Write::ProjetField {
@@ -119,6 +126,7 @@ impl Write {
             Write::Transmission(_) => "transmission",
             Write::Measures(_) => "measures",
             Write::Care(_) => "care",
+            Write::Dose(_) => "dose",
             Write::ProjetField { .. } => "projet_field",
         }
     }
@@ -128,7 +136,7 @@ impl Write {
 /// [`Write::background`]): it counts among the writes waiting.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn background_kind(kind: &str) -> bool {
-    matches!(kind, "transmission" | "measures" | "care")
+    matches!(kind, "transmission" | "measures" | "care" | "dose")
 }
 
 /// The key a projet field's text is kept under.

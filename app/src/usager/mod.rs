@@ -152,6 +152,9 @@ pub struct UsagerListing {
     pub alerts: Vec<crate::soins::AlertView>,
     /// Care tasks still due an hour past their time, same readers.
     pub late: Vec<crate::soins::LateTask>,
+    /// Doses of today's medication rounds without outcome an hour after
+    /// they were due, same readers.
+    pub late_doses: Vec<crate::medication::DoseNotice>,
     /// The caller's profession reads soins (the round is offered).
     pub reads_soins: bool,
 }

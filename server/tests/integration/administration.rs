@@ -42,16 +42,16 @@ fn lines() -> Vec<Value> {
     vec![paracetamol, insulin, as_needed]
 }
 
-struct Round {
-    nurse: TestApp,
-    aes: TestApp,
-    usager: Uuid,
-    paracetamol: String,
-    insulin: String,
-    as_needed: String,
+pub(crate) struct Round {
+    pub(crate) nurse: TestApp,
+    pub(crate) aes: TestApp,
+    pub(crate) usager: Uuid,
+    pub(crate) paracetamol: String,
+    pub(crate) insulin: String,
+    pub(crate) as_needed: String,
 }
 
-async fn round(pool: &PgPool) -> Round {
+pub(crate) async fn round(pool: &PgPool) -> Round {
     let nurse = spawn_app(pool.clone()).await;
     let usager = person(pool).await;
     nurse.login("infirmier").await;
@@ -74,7 +74,8 @@ async fn round(pool: &PgPool) -> Round {
     }
 }
 
-async fn dose(
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn dose(
     app: &TestApp,
     usager: Uuid,
     key: &str,

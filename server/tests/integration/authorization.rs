@@ -701,3 +701,104 @@ async fn every_profession_reads_and_writes_the_note_categories_its_sections_allo
     assert!(cases >= 13 * 7 * 3 - 7 * 3 * 3, "{cases}");
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
 }
+
+/// The rounds' list functions (care round, medication round and its
+/// overview, closing a medication round), for every account: allowed by the
+/// profession's soins right and on the caller's own units only; anything
+/// else a 403 with a denied event in the trail.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_round_functions_answer_every_account_as_its_rights_say(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (mut cases, mut unexpected) = (0u32, Vec::new());
+    let denied = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM audit_event WHERE NOT allowed")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    for account in accounts(&app.pool).await {
+        // The units the account works in, as the rounds list them.
+        let units: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT un.id FROM current_assignment s
+             JOIN unit un ON un.etablissement_id = s.etablissement_id AND assignment_covers(s.unit_id, un.id)
+             WHERE s.account_id = $1 ORDER BY un.name",
+        )
+        .bind(account.id)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        let elsewhere: Uuid = sqlx::query_scalar("SELECT id FROM unit WHERE id <> ALL($1) LIMIT 1")
+            .bind(&units)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        let may = |action: Action| {
+            account.kind == AccountKind::Staff
+                && account
+                    .profession
+                    .is_some_and(|p| default_permission(p, Section::Soins).allows(action))
+        };
+        let device = app.other_device();
+        device.login(&account.login).await;
+        let mine = units.first().copied().unwrap_or(elsewhere).to_string();
+        let calls: Vec<(&str, Vec<(&str, String)>, bool)> = vec![
+            (
+                "tournee",
+                vec![("shift", "".into()), ("day", "".into())],
+                may(Action::Read) && !units.is_empty(),
+            ),
+            (
+                "distribution",
+                vec![("slot", "midi".into()), ("day", "".into())],
+                may(Action::Read) && !units.is_empty(),
+            ),
+            (
+                "distribution",
+                vec![
+                    ("unit", elsewhere.to_string()),
+                    ("slot", "".into()),
+                    ("day", "".into()),
+                ],
+                false,
+            ),
+            ("distribution_jour", vec![], may(Action::Read)),
+            (
+                "distribution_cloturer",
+                vec![
+                    ("unit", mine.clone()),
+                    ("slot", "midi".into()),
+                    ("day", "".into()),
+                ],
+                may(Action::Write) && !units.is_empty(),
+            ),
+            (
+                "distribution_cloturer",
+                vec![
+                    ("unit", elsewhere.to_string()),
+                    ("slot", "midi".into()),
+                    ("day", "".into()),
+                ],
+                false,
+            ),
+        ];
+        for (endpoint, args, want) in calls {
+            cases += 1;
+            let before = denied(app.pool.clone()).await;
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (status, answer) = device.call(endpoint, &args).await;
+            let after = denied(app.pool.clone()).await;
+            // Allowed: read, closed, or refused for doses without outcome.
+            let allowed = matches!(status, StatusCode::OK | StatusCode::BAD_REQUEST);
+            let traced = status != StatusCode::FORBIDDEN || after == before + 1;
+            if allowed != want || !(allowed || status == StatusCode::FORBIDDEN) || !traced {
+                unexpected.push(format!(
+                    "{} {endpoint} {args:?}: HTTP {status} {answer}, denied events +{}",
+                    account.login,
+                    after - before
+                ));
+            }
+        }
+    }
+    println!("round functions checked: {cases}");
+    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}

@@ -11,6 +11,7 @@ mod auth;
 mod authorization;
 mod break_glass;
 mod consent;
+mod distribution;
 mod medication;
 mod platform;
 mod prescription;

@@ -31,18 +31,31 @@ async fn summary_of(
     .context("reading a dose's outcome")
     .map_err(db_error)?;
     Ok(row.map(|r| {
-        let mut s = format!(
-            "{} à {} par {}",
-            Outcome::label_of(&r.outcome),
-            time::hour_minute(r.at),
-            r.by
-        );
-        if let Some(reason) = r.reason {
-            s.push_str(" : ");
-            s.push_str(&reason);
-        }
-        (r.id, s, r.recorded_by)
+        (
+            r.id,
+            outcome_words(&r.outcome, r.at, &r.by, r.reason.as_deref()),
+            r.recorded_by,
+        )
     }))
+}
+
+/// "Refusé à 12:04 par Sarah LAMBERT : dort".
+pub(super) fn outcome_words(
+    outcome: &str,
+    at: DateTime<Utc>,
+    by: &str,
+    reason: Option<&str>,
+) -> String {
+    let mut s = format!(
+        "{} à {} par {by}",
+        Outcome::label_of(outcome),
+        time::hour_minute(at)
+    );
+    if let Some(reason) = reason {
+        s.push_str(" : ");
+        s.push_str(reason);
+    }
+    s
 }
 
 pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, AppError> {

@@ -46,20 +46,11 @@ pub(crate) async fn treatments_for(
     .map_err(db_error)?;
     let (mut in_force, mut stopped) = (Vec::new(), Vec::new());
     for r in rows {
-        let milli = super::super::prescription::parse_quantity(&r.dose).unwrap_or(0);
-        let unit = prescription::DoseUnit::label_of(&r.dose_unit);
-        let route = prescription::Route::label_of(&r.route);
         let schedule = if r.as_needed {
-            let minutes = r.min_interval_minutes.unwrap_or(0);
-            let interval = if minutes % 60 == 0 {
-                format!("{} h", minutes / 60)
-            } else {
-                format!("{} h {:02}", minutes / 60, minutes % 60)
-            };
-            format!(
-                "Si besoin : {} — au moins {interval} entre deux prises, {} par 24 h au plus",
-                r.indication.clone().unwrap_or_default(),
-                r.max_per_day.unwrap_or(0)
+            as_needed_words(
+                r.indication.as_deref(),
+                r.min_interval_minutes,
+                r.max_per_day,
             )
         } else {
             prescription::Schedule::stored(
@@ -79,7 +70,7 @@ pub(crate) async fn treatments_for(
             drug: r.drug,
             free_text: r.free_text,
             substances: r.substances,
-            dose: format!("{} {unit} — {route}", format_quantity(milli)),
+            dose: dose_words(&r.dose, &r.dose_unit, &r.route),
             schedule,
             period: time::period(r.starts_on, r.ends_on),
             instructions: r.instructions,
@@ -123,6 +114,35 @@ pub(crate) async fn treatments_for(
         may_write: may(conn, principal, id, Section::Medical, Action::Write).await?,
         source: super::source(conn).await?,
     })
+}
+
+/// "1 comprimé(s) — Voie orale", from the stored quantity, unit and route.
+pub(super) fn dose_words(quantity: &str, unit: &str, route: &str) -> String {
+    format!(
+        "{} {} — {}",
+        format_quantity(super::super::prescription::parse_quantity(quantity).unwrap_or(0)),
+        prescription::DoseUnit::label_of(unit),
+        prescription::Route::label_of(route)
+    )
+}
+
+/// "Si besoin : douleur — au moins 6 h entre deux prises, 4 par 24 h au plus".
+pub(super) fn as_needed_words(
+    indication: Option<&str>,
+    min_interval_minutes: Option<i32>,
+    max_per_day: Option<i16>,
+) -> String {
+    let minutes = min_interval_minutes.unwrap_or(0);
+    let interval = if minutes % 60 == 0 {
+        format!("{} h", minutes / 60)
+    } else {
+        format!("{} h {:02}", minutes / 60, minutes % 60)
+    };
+    format!(
+        "Si besoin : {} — au moins {interval} entre deux prises, {} par 24 h au plus",
+        indication.unwrap_or_default(),
+        max_per_day.unwrap_or(0)
+    )
 }
 
 pub async fn get_treatments(id: Uuid) -> Result<Treatments, AppError> {

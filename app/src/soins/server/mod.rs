@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 mod round;
-pub(crate) use round::late_tasks;
+pub(crate) use round::{caller_units, late_tasks, round_persons, CallerUnit};
 pub use round::{end_care, get_round, plan_care, record_care, set_shift_times, shift_settings};
 
 /// A person's allergies as the record's band shows them (`may_write`

@@ -501,6 +501,95 @@ async fn shift_times(conn: &mut PgConnection, etablissement: Uuid) -> Result<Shi
     Ok(times)
 }
 
+/// A unit the caller works in.
+pub(crate) struct CallerUnit {
+    pub id: Uuid,
+    pub etablissement_id: Uuid,
+    /// "FAM Les Tilleuls — Unité A".
+    pub name: String,
+}
+
+/// The units of the caller's current assignments, by name.
+pub(crate) async fn caller_units(
+    conn: &mut PgConnection,
+    principal: &Principal,
+) -> Result<Vec<CallerUnit>, AppError> {
+    sqlx::query_as!(
+        CallerUnit,
+        r#"SELECT DISTINCT un.id, un.etablissement_id, e.name || ' — ' || un.name AS "name!"
+           FROM current_assignment s
+           JOIN unit un ON un.etablissement_id = s.etablissement_id AND assignment_covers(s.unit_id, un.id)
+           JOIN etablissement e ON e.id = un.etablissement_id
+           WHERE s.account_id = $1
+           ORDER BY 3"#,
+        principal.account_id
+    )
+    .fetch_all(conn)
+    .await
+    .context("listing the caller's units")
+    .map_err(db_error)
+}
+
+/// A person of a unit's round, present or not.
+pub(crate) struct UnitPerson {
+    pub id: Uuid,
+    pub name: String,
+    pub birth_date: NaiveDate,
+    /// The `AbsenceReason` code of an absence covering the day.
+    pub absence: Option<String>,
+    pub photo: Option<Uuid>,
+    pub alert: Option<String>,
+}
+
+impl UnitPerson {
+    /// "Absent(e) : hospitalisation".
+    pub fn absence_words(&self) -> Option<String> {
+        self.absence.as_deref().map(|r| {
+            format!(
+                "Absent(e) : {}",
+                crate::agenda::AbsenceReason::label_of(r).to_lowercase()
+            )
+        })
+    }
+}
+
+/// The persons accompanied by a unit whose soins the caller reads (the
+/// matrix said Soins; each person's own rules say the rest), by name.
+pub(crate) async fn round_persons(
+    conn: &mut PgConnection,
+    principal: &Principal,
+    unit_id: Uuid,
+    day: NaiveDate,
+) -> Result<Vec<UnitPerson>, AppError> {
+    let people = sqlx::query_as!(
+        UnitPerson,
+        r#"SELECT u.id, u.used_first_name || ' ' || upper(u.used_last_name) AS "name!",
+                  u.birth_date AS "birth_date: NaiveDate",
+                  (SELECT ab.reason FROM absence ab WHERE ab.usager_id = u.id AND ab.start_date <= $2
+                     AND (ab.end_date IS NULL OR ab.end_date >= $2) ORDER BY ab.start_date DESC LIMIT 1) AS absence,
+                  (SELECT d.id FROM document d WHERE d.usager_id = u.id AND d.kind = 'photo_identite'
+                     AND d.media_type LIKE 'image/%' ORDER BY d.uploaded_at DESC LIMIT 1) AS photo,
+                  (SELECT al.label FROM news2_alert al WHERE al.usager_id = u.id AND al.acknowledged_at IS NULL
+                     ORDER BY al.raised_at DESC LIMIT 1) AS alert
+           FROM current_accompagnement ac JOIN usager u ON u.id = ac.usager_id
+           WHERE ac.unit_id = $1
+           ORDER BY u.used_last_name, u.used_first_name"#,
+        unit_id,
+        day as _
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("listing the unit's persons")
+    .map_err(db_error)?;
+    let mut shown = Vec::with_capacity(people.len());
+    for p in people {
+        if may(&mut *conn, principal, p.id, Section::Soins, Action::Read).await? {
+            shown.push(p);
+        }
+    }
+    Ok(shown)
+}
+
 pub async fn get_round(unit: Option<Uuid>, shift: String, day: String) -> Result<Round, AppError> {
     let principal = require_principal().await?;
     let state = AppState::get()?;
@@ -517,19 +606,7 @@ pub async fn get_round(unit: Option<Uuid>, shift: String, day: String) -> Result
         d => Some(validate::date("day", "Jour", d)?),
     };
     let mut tx = state.begin().await?;
-    let units = sqlx::query!(
-        r#"SELECT DISTINCT un.id, un.etablissement_id, e.name || ' — ' || un.name AS "name!"
-           FROM current_assignment s
-           JOIN unit un ON un.etablissement_id = s.etablissement_id AND assignment_covers(s.unit_id, un.id)
-           JOIN etablissement e ON e.id = un.etablissement_id
-           WHERE s.account_id = $1
-           ORDER BY 3"#,
-        principal.account_id
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .context("listing the caller's units")
-    .map_err(db_error)?;
+    let units = caller_units(&mut tx, &principal).await?;
     let chosen = match unit {
         Some(u) => units.iter().find(|r| r.id == u),
         None => units.first(),
@@ -556,32 +633,7 @@ pub async fn get_round(unit: Option<Uuid>, shift: String, day: String) -> Result
         }
     };
     let (from, to) = times.window(shift, day);
-    let people = sqlx::query!(
-        r#"SELECT u.id, u.used_first_name || ' ' || upper(u.used_last_name) AS "name!",
-                  u.birth_date AS "birth_date: NaiveDate",
-                  (SELECT ab.reason FROM absence ab WHERE ab.usager_id = u.id AND ab.start_date <= $2
-                     AND (ab.end_date IS NULL OR ab.end_date >= $2) ORDER BY ab.start_date DESC LIMIT 1) AS absence,
-                  (SELECT d.id FROM document d WHERE d.usager_id = u.id AND d.kind = 'photo_identite'
-                     AND d.media_type LIKE 'image/%' ORDER BY d.uploaded_at DESC LIMIT 1) AS photo,
-                  (SELECT al.label FROM news2_alert al WHERE al.usager_id = u.id AND al.acknowledged_at IS NULL
-                     ORDER BY al.raised_at DESC LIMIT 1) AS alert
-           FROM current_accompagnement ac JOIN usager u ON u.id = ac.usager_id
-           WHERE ac.unit_id = $1
-           ORDER BY u.used_last_name, u.used_first_name"#,
-        unit_id,
-        day as _
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .context("listing the unit's persons")
-    .map_err(db_error)?;
-    // The matrix said Soins; each person's own rules say the rest.
-    let mut shown = Vec::new();
-    for p in people {
-        if may(&mut tx, &principal, p.id, Section::Soins, Action::Read).await? {
-            shown.push(p);
-        }
-    }
+    let shown = round_persons(&mut tx, &principal, unit_id, day).await?;
     let ids: Vec<Uuid> = shown.iter().map(|p| p.id).collect();
     let mut due = due_tasks(&mut tx, &principal, &ids, from, to).await?;
     let mut persons = Vec::with_capacity(shown.len());
@@ -592,18 +644,14 @@ pub async fn get_round(unit: Option<Uuid>, shift: String, day: String) -> Result
             .map(|(_, t)| t.clone())
             .collect();
         due.retain(|(u, _)| *u != p.id);
+        let absence = p.absence_words();
         persons.push(RoundPerson {
             usager_id: p.id,
             name: p.name,
             birth_date: time::short_date(p.birth_date),
             photo: p.photo,
             allergies: allergies_of(&mut tx, p.id).await?,
-            absence: p.absence.map(|r| {
-                format!(
-                    "Absent(e) : {}",
-                    crate::agenda::AbsenceReason::label_of(&r).to_lowercase()
-                )
-            }),
+            absence,
             alert: p.alert,
             tasks,
         });

@@ -91,11 +91,13 @@ fn UsagerList(list: UsagerListing, search: RwSignal<String>) -> impl IntoView {
         matching,
         ref alerts,
         ref late,
+        ref late_doses,
         reads_soins,
         ..
     } = list;
     let alerts = alerts.clone();
     let late = late.clone();
+    let late_doses = late_doses.clone();
     let complete = list.complete();
     let list = list.usagers;
     // The person whose note is being written (one at a time).
@@ -113,9 +115,13 @@ fn UsagerList(list: UsagerListing, search: RwSignal<String>) -> impl IntoView {
     view! {
         {crate::ui::soins::unit_alerts_panel(alerts)}
         {reads_soins.then(|| view! {
-            <p class="quick-links"><a href="/tournee" data-testid="lien-tournee">"Tournée de soins de mon unité"</a></p>
+            <p class="quick-links">
+                <a href="/tournee" data-testid="lien-tournee">"Tournée de soins de mon unité"</a>
+                " · "<a href="/distribution" data-testid="lien-distribution">"Distribution des médicaments"</a>
+            </p>
         })}
         {crate::ui::soins::round::late_panel(late)}
+        {crate::ui::medication::round::late_doses_panel(late_doses)}
         <p class="count" aria-live="polite">
             {move || {
                 let n = shown.get().len();

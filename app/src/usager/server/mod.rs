@@ -94,13 +94,14 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
         .map_err(db_error)? as usize
     };
     let reads_soins = profession_may(&mut tx, &principal, Section::Soins, Action::Read).await?;
-    let (alerts, late) = if reads_soins {
+    let (alerts, late, late_doses) = if reads_soins {
         (
             crate::soins::server::open_alerts(&mut tx, &principal).await?,
             crate::soins::server::late_tasks(&mut tx, &principal).await?,
+            crate::medication::server::late_doses(&mut tx, &principal).await?,
         )
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
     tx.commit()
         .await
@@ -120,6 +121,7 @@ pub(crate) async fn my_usagers(search: String) -> Result<UsagerListing, AppError
         matching,
         alerts,
         late,
+        late_doses,
         reads_soins,
     })
 }

@@ -3,6 +3,8 @@
 //! import; anyone on the page can try the search as the prescription will
 //! use it.
 
+pub mod round;
+
 use super::{error_view, ErrorNotice, Layout};
 use crate::error::AppError;
 use crate::medication::{bdpm_state, search_drugs, ImportedFile, SEARCH_MIN};

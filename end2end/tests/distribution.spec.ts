@@ -13,9 +13,9 @@ function parisHour(): number {
 }
 
 // The demo's midday round of the AES's unit (persons of demo_medication.rs).
-const REFUSES = "__REFUSES__"; // KARDEGIC at midday
-const INSULIN = "__INSULIN__"; // HUMALOG at midday: nurse only
-const OFFLINE = "__OFFLINE__"; // FORLAX at midday
+const REFUSES = "Victor HUET"; // KARDEGIC at midday
+const INSULIN = "Paul CARON"; // HUMALOG at midday: nurse only
+const OFFLINE = "Rose CARRÉ"; // FORLAX at midday
 
 test("l'AES fait la distribution du midi : un refus motivé, une insuline refusée par le serveur, une partie sans réseau ; l'infirmière voit le refus", async ({ page, context, browser }) => {
   // The demo's midday doses are recorded once: one viewport plays it.
@@ -81,6 +81,15 @@ test("l'AES fait la distribution du midi : un refus motivé, une insuline refus�
   await expect(nurse.getByTestId("jour-non-prises")).toContainText(REFUSES);
   await expect(nurse.getByTestId("jour-non-prises")).toContainText("Dit avoir mal au ventre");
   await expect(nurse.getByTestId("distributions-jour")).toContainText("Midi");
+  // The person's record: the treatments in force and the chart, with the reason.
+  await nurse.getByTestId("jour-non-prises").getByRole("link", { name: REFUSES }).first().click();
+  await nurse.waitForURL(/\/soins$/);
+  await hydrated(nurse);
+  await expect(nurse.getByTestId("traitements")).toContainText("KARDEGIC");
+  await expect(nurse.getByTestId("traitements")).toContainText("Dr Paul Mercier");
+  await expect(nurse.getByTestId("tableau-prises")).toContainText("KARDEGIC");
+  await expect(nurse.getByTestId("prises-non-donnees")).toContainText("Dit avoir mal au ventre");
+  await nurse.goto("/distribution/jour");
   if (parisHour() >= 9) {
     // The demo leaves this morning's doses of the other unit without outcome.
     await expect(nurse.getByTestId("jour-retards")).toBeVisible();

@@ -10,7 +10,8 @@
 //! the AES's unit two treatments (paracetamol morning and evening, an
 //! insulin in the evening) on top of the demo's, and a year of doses to
 //! every line of every treated person (≈ 1.1 million rows). Then measures
-//! over HTTP, through the real server: recording the evening dose of 100
+//! over HTTP, through the real server: opening the evening round of a unit
+//! of 12 of them (24 doses due), recording the evening dose of 100
 //! people (the AES, aide à la prise), and the same doses sent again from a
 //! second tablet (the nurse's: written once, told who recorded it).
 
@@ -122,6 +123,54 @@ async fn bench_medication(pool: PgPool) {
     println!(
         "setup: {written} past doses written in {:.1?}",
         started.elapsed()
+    );
+
+    // A unit of 12 treated people (the AES's too): its evening round.
+    let unit = Uuid::new_v4();
+    sqlx::query(
+        "WITH aes AS (SELECT id, organisation_id FROM account WHERE login = 'aes'),
+         place AS (SELECT a.etablissement_id FROM current_accompagnement a
+                   JOIN prescription_line l ON l.usager_id = a.usager_id AND l.cis = '61824357' AND NOT l.as_needed
+                   JOIN current_perimeter p ON p.usager_id = a.usager_id JOIN aes ON aes.id = p.account_id
+                   LIMIT 1),
+         new_unit AS (INSERT INTO unit (id, organisation_id, etablissement_id, name)
+                      SELECT $1, aes.organisation_id, place.etablissement_id, 'Les Tilleuls (12 personnes)'
+                      FROM aes, place RETURNING id, organisation_id, etablissement_id),
+         assigned AS (INSERT INTO staff_assignment (id, organisation_id, account_id, etablissement_id, unit_id, start_date)
+                      SELECT gen_random_uuid(), n.organisation_id, aes.id, n.etablissement_id, n.id, current_date - 1
+                      FROM new_unit n, aes)
+         UPDATE accompagnement SET unit_id = (SELECT id FROM new_unit)
+         WHERE id IN (SELECT a.id FROM current_accompagnement a
+                      JOIN prescription_line l ON l.usager_id = a.usager_id AND l.cis = '61824357' AND NOT l.as_needed
+                      WHERE a.etablissement_id = (SELECT etablissement_id FROM place)
+                      ORDER BY a.usager_id DESC LIMIT 12)",
+    )
+    .bind(unit)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let round = app.other_device();
+    round.login("aes").await;
+    let unit_arg = unit.to_string();
+    let today = app::time::today_paris().to_string();
+    let mut opened = Vec::new();
+    for _ in 0..100 {
+        let t = Instant::now();
+        let (status, answer) = round
+            .call(
+                "distribution",
+                &[("unit", &unit_arg), ("slot", "soir"), ("day", &today)],
+            )
+            .await;
+        opened.push(t.elapsed());
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["persons"].as_array().unwrap().len(), 12);
+        assert_eq!(answer["due"], 24, "a paracetamol and an insulin each");
+    }
+    println!(
+        "opening a 12-person evening round (24 doses, a year of history): median {:.1?}, p95 {:.1?}",
+        median(opened.clone()),
+        p95(opened)
     );
 
     let doses: Vec<(Uuid, Uuid)> = sqlx::query_as(

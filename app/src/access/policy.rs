@@ -414,6 +414,13 @@ pub const POLICIES: &[(&str, Policy)] = &[
         },
     ),
     (
+        "/api/prises_tableau",
+        Policy::Record {
+            section: Section::Soins,
+            action: Action::Read,
+        },
+    ),
+    (
         "/api/prise_noter",
         Policy::Record {
             section: Section::Soins,

@@ -322,6 +322,8 @@ pub struct DoseRound {
     pub nurse: bool,
     /// When the server answered (RFC 3339): the age of a copy kept offline.
     pub read_at: String,
+    /// The same, "12:04" in Paris.
+    pub read_at_time: String,
 }
 
 /// A unit's slot of the day, for the nurse's overview.
@@ -386,4 +388,80 @@ pub async fn close_dose_round(
 #[server(endpoint = "distribution_jour")]
 pub async fn rounds_of_the_day() -> Result<DayOverview, AppError> {
     server::rounds_of_the_day().await
+}
+
+/// One cell of the administration chart: a dose due that day at that time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartCell {
+    /// "✓", "A", "R"… (see `chart_symbol`), "!" for a dose never recorded,
+    /// "·" for one still to come.
+    pub symbol: String,
+    /// "Refusé à 20:12 par Sarah LAMBERT : dort", "Non notée".
+    pub label: String,
+}
+
+/// A line at one time of the day, over the chart's days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartRow {
+    pub drug: String,
+    pub dose: String,
+    /// "Matin", "13:30".
+    pub when: String,
+    /// One per day of the chart; `None` where nothing was due.
+    pub cells: Vec<Option<ChartCell>>,
+}
+
+/// A dose not taken or never recorded, listed under the chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartEvent {
+    /// "lun. 07/12/2026".
+    pub day: String,
+    pub drug: String,
+    pub when: String,
+    pub what: String,
+}
+
+/// A person's administration chart: days × times of the day, one symbol
+/// per outcome, and the refusals and missed doses of the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdministrationChart {
+    /// "du 01/12/2026 au 07/12/2026".
+    pub period: String,
+    pub days: u32,
+    /// Column headers, oldest first: "lun. 07/12".
+    pub day_labels: Vec<String>,
+    pub rows: Vec<ChartRow>,
+    /// The si-besoin doses given in the period, newest first.
+    pub as_needed: Vec<ChartEvent>,
+    /// Refused, spat out, absent, unavailable, postponed.
+    pub not_taken: Vec<ChartEvent>,
+    /// Due more than an hour ago and never recorded.
+    pub missed: Vec<ChartEvent>,
+}
+
+/// The chart's symbol for an outcome code, and for a dose never recorded
+/// (`None`).
+pub fn chart_symbol(outcome: Option<&str>) -> &'static str {
+    match outcome.and_then(prescription::Outcome::parse) {
+        Some(prescription::Outcome::Donne) => "✓",
+        Some(prescription::Outcome::AidePrise) => "A",
+        Some(prescription::Outcome::Refuse) => "R",
+        Some(prescription::Outcome::Recrache) => "V",
+        Some(prescription::Outcome::Absent) => "Abs",
+        Some(prescription::Outcome::NonDisponible) => "ND",
+        Some(prescription::Outcome::Reporte) => "→",
+        None => "!",
+    }
+}
+
+/// The periods the chart offers, in days.
+pub const CHART_DAYS: [u32; 3] = [7, 14, 31];
+
+/// A person's administration chart over the last `days` days (7, 14 or 31).
+#[server(endpoint = "prises_tableau")]
+pub async fn get_administration_chart(
+    id: Uuid,
+    days: u32,
+) -> Result<AdministrationChart, AppError> {
+    server::get_administration_chart(id, days).await
 }

@@ -212,6 +212,7 @@ async fn sample_arguments(pool: &PgPool, path: &str, usager: Uuid) -> Vec<(Strin
             ("input[reason]", "".into()),
             ("input[comment]", "".into()),
         ],
+        "/api/prises_tableau" => vec![("days", "7".into())],
         "/api/ligne_arreter" => vec![("line_id", key()), ("reason", "Test".into())],
         "/api/directives_anticipees" => vec![("status", "aucune".into()), ("location", "".into())],
         "/api/projet" | "/api/projet_falc" | "/api/projet_avenant" => vec![("projet", key())],

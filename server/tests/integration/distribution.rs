@@ -318,3 +318,93 @@ async fn the_nurse_sees_the_refusals_and_the_late_doses_of_the_day(pool: PgPool)
             .unwrap());
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_chart_shows_each_outcome_with_its_words_and_the_missed_doses(pool: PgPool) {
+    let r = round(&pool).await;
+    let yesterday = (app::time::today_paris() - chrono::Duration::days(1)).to_string();
+    let (status, answer) = dose(
+        &r.aes,
+        r.usager,
+        &Uuid::new_v4().to_string(),
+        &r.paracetamol,
+        &yesterday,
+        "midi",
+        "refuse",
+        "Dit avoir mal au ventre",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (status, answer) = dose(
+        &r.nurse,
+        r.usager,
+        &Uuid::new_v4().to_string(),
+        &r.as_needed,
+        &today(),
+        "",
+        "donne",
+        "",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    let (status, chart) = r
+        .nurse
+        .call(
+            "prises_tableau",
+            &[("id", &r.usager.to_string()), ("days", "7")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{chart}");
+    assert_eq!(chart["day_labels"].as_array().unwrap().len(), 7);
+    let rows = chart["rows"].as_array().unwrap();
+    let midi = rows
+        .iter()
+        .find(|row| row["when"] == "Midi")
+        .unwrap_or_else(|| panic!("the midday paracetamol: {chart}"));
+    let cells = midi["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 7);
+    assert_eq!(cells[5]["symbol"], "R", "yesterday's refusal: {midi}");
+    assert!(cells[5]["label"]
+        .as_str()
+        .unwrap()
+        .contains("Dit avoir mal au ventre"));
+    // The days before, nobody recorded it: missed, and listed.
+    assert_eq!(cells[4]["symbol"], "!");
+    assert!(rows.iter().any(|row| row["when"] == "Soir"), "the insulin");
+    assert!(chart["not_taken"][0]["what"]
+        .as_str()
+        .unwrap()
+        .contains("Dit avoir mal au ventre"));
+    assert!(chart["missed"].as_array().unwrap().len() >= 5);
+    assert_eq!(chart["as_needed"].as_array().unwrap().len(), 1);
+    // Reading it is traced.
+    let traced = r
+        .nurse
+        .events("soins")
+        .await
+        .into_iter()
+        .any(|(login, allowed, object)| {
+            login == "infirmier" && allowed && object.as_deref() == Some("tableau_prises")
+        });
+    assert!(traced);
+
+    // A period not offered; a family account.
+    let (status, answer) = r
+        .nurse
+        .call(
+            "prises_tableau",
+            &[("id", &r.usager.to_string()), ("days", "5")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    let family = r.nurse.other_device();
+    family.login("famille.moreau").await;
+    let (status, _) = family
+        .call(
+            "prises_tableau",
+            &[("id", &r.usager.to_string()), ("days", "7")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -1,9 +1,11 @@
 mod administration;
+mod chart;
 pub mod import;
 mod round;
 mod treatment;
 mod upload;
 pub use administration::record_dose;
+pub use chart::get_administration_chart;
 pub(crate) use round::late_doses;
 pub use round::{close_dose_round, get_dose_round, rounds_of_the_day};
 pub use treatment::{add_prescription, change_line, get_treatments, stop_line};

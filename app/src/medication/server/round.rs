@@ -25,32 +25,32 @@ const LATE_AFTER_MINUTES: i64 = 60;
 const NOTICES: usize = 100;
 
 /// A line as the round reads it.
-struct LineRow {
-    id: Uuid,
-    usager_id: Uuid,
-    drug: String,
-    dose: String,
-    dose_unit: String,
-    route: String,
-    slots: Vec<String>,
-    times: Vec<NaiveTime>,
-    recurrence: String,
-    weekdays: Vec<i16>,
-    every_n_days: Option<i16>,
-    starts_on: NaiveDate,
-    ends_on: Option<NaiveDate>,
-    stopped_at: Option<DateTime<Utc>>,
-    as_needed: bool,
-    indication: Option<String>,
-    min_interval_minutes: Option<i32>,
-    max_per_day: Option<i16>,
-    instructions: Option<String>,
-    aide_prise: bool,
-    high_risk: bool,
+pub(super) struct LineRow {
+    pub(super) id: Uuid,
+    pub(super) usager_id: Uuid,
+    pub(super) drug: String,
+    pub(super) dose: String,
+    pub(super) dose_unit: String,
+    pub(super) route: String,
+    pub(super) slots: Vec<String>,
+    pub(super) times: Vec<NaiveTime>,
+    pub(super) recurrence: String,
+    pub(super) weekdays: Vec<i16>,
+    pub(super) every_n_days: Option<i16>,
+    pub(super) starts_on: NaiveDate,
+    pub(super) ends_on: Option<NaiveDate>,
+    pub(super) stopped_at: Option<DateTime<Utc>>,
+    pub(super) as_needed: bool,
+    pub(super) indication: Option<String>,
+    pub(super) min_interval_minutes: Option<i32>,
+    pub(super) max_per_day: Option<i16>,
+    pub(super) instructions: Option<String>,
+    pub(super) aide_prise: bool,
+    pub(super) high_risk: bool,
 }
 
 impl LineRow {
-    fn schedule(&self) -> Schedule {
+    pub(super) fn schedule(&self) -> Schedule {
         Schedule::stored(
             &self.slots,
             &self.times,
@@ -310,6 +310,7 @@ async fn read_round(
     .context("reading a round's closing")
     .map_err(db_error)?
     .map(|c| format!("Clôturée le {} par {}", time::date_time(c.at), c.by));
+    let now = Utc::now();
     let round = DoseRound {
         unit_id: unit.id,
         unit: unit.name,
@@ -323,7 +324,8 @@ async fn read_round(
         closed,
         may_write: profession_may(&mut *conn, principal, Section::Soins, Action::Write).await?,
         nurse: principal.profession.is_some_and(nursing),
-        read_at: Utc::now().to_rfc3339(),
+        read_at: now.to_rfc3339(),
+        read_at_time: time::hour_minute(now),
     };
     append_list_reads(&mut *conn, principal, ids, Section::Soins, "distribution").await?;
     Ok(round)

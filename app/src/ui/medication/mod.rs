@@ -3,6 +3,7 @@
 //! import; anyone on the page can try the search as the prescription will
 //! use it.
 
+pub mod chart;
 pub mod round;
 
 use super::{error_view, ErrorNotice, Layout};

@@ -55,7 +55,7 @@ impl Sent {
 
 thread_local! {
     /// The latest round read in this page, per unit, slot and day: shown
-    /// with its age when the network is gone.
+    /// with its age when the network is gone. Filled in the browser only.
     static COPIES: std::cell::RefCell<HashMap<String, DoseRound>> =
         std::cell::RefCell::new(HashMap::new());
 }
@@ -67,26 +67,22 @@ fn copy_key(unit: Option<Uuid>, slot: &str, day: &str) -> String {
     )
 }
 
-/// Minutes since the server answered `read_at` (RFC 3339), in the browser.
+/// Minutes since the server answered `read_at` (RFC 3339), in the browser
+/// (its own clock, without a time zone table).
 fn age_minutes(read_at: &str) -> i64 {
     #[cfg(feature = "hydrate")]
     {
-        let then = chrono::DateTime::parse_from_rfc3339(read_at)
-            .map(|t| t.timestamp_millis())
-            .unwrap_or(0);
-        ((js_sys::Date::now() as i64 - then) / 60_000).max(0)
+        let then = js_sys::Date::parse(read_at);
+        if then.is_nan() {
+            return 0;
+        }
+        ((js_sys::Date::now() - then) / 60_000.0).max(0.0) as i64
     }
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = read_at;
         0
     }
-}
-
-fn read_at_label(read_at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(read_at)
-        .map(|t| crate::time::hour_minute(t.to_utc()))
-        .unwrap_or_default()
 }
 
 /// `/distribution?unite=…&moment=…&jour=…`.
@@ -100,6 +96,7 @@ pub fn DistributionPage() -> impl IntoView {
         q.get("jour").unwrap_or_default(),
     );
     drop(q);
+    let key = StoredValue::new(copy_key(params.0, &params.1, &params.2));
     let changed = RwSignal::new(0u32);
     let sent = Sent(RwSignal::new(HashMap::new()));
     // The round, or the copy kept in the page when the network is gone.
@@ -110,10 +107,7 @@ pub fn DistributionPage() -> impl IntoView {
             async move {
                 let key = copy_key(unit, &slot, &day);
                 match get_dose_round(unit, slot, day).await {
-                    Ok(r) => {
-                        COPIES.with_borrow_mut(|c| c.insert(key, r.clone()));
-                        Ok((r, false))
-                    }
+                    Ok(r) => Ok((r, false)),
                     Err(e @ AppError::Transport { .. }) => {
                         match COPIES.with_borrow(|c| c.get(&key).cloned()) {
                             Some(r) => Ok((r, true)),
@@ -134,7 +128,19 @@ pub fn DistributionPage() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
                     {move || Suspend::new(async move {
                         match round.await {
-                            Ok((r, copy)) => view! { <RoundView round=r copy sent changed/> }.into_any(),
+                            Ok((r, copy)) => {
+                                // Kept in the browser too (a round rendered on
+                                // the server arrives without its fetch).
+                                // Never on the server: it would hold every
+                                // caller's rounds.
+                                #[cfg(feature = "hydrate")]
+                                if !copy {
+                                    COPIES.with_borrow_mut(|c| c.insert(key.get_value(), r.clone()));
+                                }
+                                #[cfg(not(feature = "hydrate"))]
+                                let _ = key;
+                                view! { <RoundView round=r copy sent changed/> }.into_any()
+                            }
                             Err(e) => error_view(e),
                         }
                     })}
@@ -178,7 +184,7 @@ fn RoundView(round: DoseRound, copy: bool, sent: Sent, changed: RwSignal<u32>) -
         let minutes = age_minutes(&round.read_at);
         format!(
             "Pas de réseau : copie de {} (il y a {} min), gardée dans cette page. Les prises notées partiront au retour du réseau.",
-            read_at_label(&round.read_at),
+            round.read_at_time,
             minutes
         )
     });
@@ -538,12 +544,19 @@ const OTHERS_THAN_AIDE: &[(&str, &str)] = &[
 
 /// Reloads the round once a dose that waited in the outbox has been sent.
 fn reload_when_sent(sent: Sent, key: DoseKey, changed: RwSignal<u32>) {
+    let watched = key.clone();
     crate::ui::outbox::when_sent(
-        move || match sent.of(&key) {
+        move || match sent.of(&watched) {
             Some(Local::Waiting { key, .. }) => Some(key),
             _ => None,
         },
-        move || changed.update(|n| *n += 1),
+        move || {
+            // What the server now has replaces what the page kept.
+            sent.0.update(|m| {
+                m.remove(&key);
+            });
+            changed.update(|n| *n += 1);
+        },
     );
 }
 
@@ -560,9 +573,10 @@ fn DoseItem(
 ) -> impl IntoView {
     let key: DoseKey = (dose.line_id, dose.due.clone());
     reload_when_sent(sent, key.clone(), changed);
-    let k = key.clone();
-    let local = Memo::new(move |_| sent.of(&k));
     let recorded = dose.outcome.is_some();
+    let k = key.clone();
+    // Once the server has an outcome, it is the one shown.
+    let local = Memo::new(move |_| if recorded { None } else { sent.of(&k) });
     let may_give = dose.may_give;
     let late = dose.late && !recorded;
     let RoundDose {

@@ -135,6 +135,7 @@ pub fn SoinsSection(id: Uuid, usager: String) -> impl IntoView {
                         })}
                         <round::TasksBlock id tasks=s.tasks.clone() may_plan=s.may_plan changed=measured/>
                         <ChartBlock id/>
+                        <crate::ui::medication::chart::MedicationBlock id/>
                         {let done: Vec<AlertView> = s.alerts.iter().filter(|a| a.acknowledged.is_some()).cloned().collect();
                          (!done.is_empty()).then(|| view! {
                             <h3>"Alertes acquittées"</h3>

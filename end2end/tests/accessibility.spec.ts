@@ -51,6 +51,25 @@ test("la tournée de soins et la section médicale", async ({ page }) => {
   await expectNoViolations(page);
 });
 
+test("la distribution des médicaments, la vue du jour et le tableau des prises", async ({ page }) => {
+  await signedIn(page, "infirmier");
+  await page.goto("/distribution?moment=soir");
+  await hydrated(page);
+  await expect(page.getByTestId("distribution-titre")).toBeVisible();
+  await expectNoViolations(page);
+  await page.goto("/distribution/jour");
+  await hydrated(page);
+  await expect(page.getByTestId("distributions-jour")).toBeVisible();
+  await expectNoViolations(page);
+  await page.goto("/distribution?moment=soir");
+  await hydrated(page);
+  await page.getByTestId("distribution-personne").first().getByRole("heading").getByRole("link").click();
+  await page.waitForURL(/\/soins$/);
+  await hydrated(page);
+  await expect(page.getByTestId("tableau-prises")).toBeVisible();
+  await expectNoViolations(page);
+});
+
 test("accès refusé avec le formulaire de bris de glace, traçabilité et examen", async ({ page }) => {
   await signedIn(page, "educateur");
   const href = await page.getByRole("link", { name: /Lucas MOREAU/ }).getAttribute("href");

@@ -105,7 +105,8 @@ fn chart_view(c: AdministrationChart) -> AnyView {
             .into_any();
     }
     view! {
-        <div class="table-scroll">
+        // Scrolls sideways on a phone: reachable and scrollable by keyboard.
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Tableau des prises">
             <table class="table administration-chart" data-testid="tableau-prises">
                 <caption>{format!("Prises {}", c.period)}</caption>
                 <thead><tr>

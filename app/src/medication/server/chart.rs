@@ -6,7 +6,7 @@
 use super::super::prescription::{Outcome, Slot};
 use super::super::*;
 use super::administration::outcome_words;
-use super::round::LineRow;
+use super::round::lines_of;
 use super::treatment::dose_words;
 use crate::access::server::enter;
 use crate::access::{Action, Section};
@@ -56,26 +56,7 @@ pub async fn get_administration_chart(
     let to = time::today_paris();
     let from = to - Duration::days(i64::from(days) - 1);
     let mut tx = e.state.begin().await?;
-    let lines = sqlx::query_as!(
-        LineRow,
-        r#"SELECT id, usager_id, drug, dose_quantity::text AS "dose!", dose_unit, route, slots,
-                  times AS "times: Vec<NaiveTime>", recurrence, weekdays, every_n_days,
-                  starts_on AS "starts_on: NaiveDate", ends_on AS "ends_on: NaiveDate",
-                  stopped_at AS "stopped_at: DateTime<Utc>", as_needed, indication, min_interval_minutes,
-                  max_per_day, instructions, aide_prise, high_risk
-           FROM prescription_line
-           WHERE usager_id = $1 AND starts_on <= $3 AND (ends_on IS NULL OR ends_on >= $2)
-             AND (stopped_at IS NULL OR stopped_at > $4)
-           ORDER BY as_needed, drug, position"#,
-        id,
-        from as _,
-        to as _,
-        time::paris_midnight(from) as _
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .context("reading the lines of a chart")
-    .map_err(db_error)?;
+    let lines = lines_of(&mut tx, &[id], from, to).await?;
     let given = sqlx::query_as!(
         Given,
         r#"SELECT a.line_id, a.day AS "day: NaiveDate", a.slot, a.outcome, a.reason,

@@ -69,11 +69,13 @@ impl LineRow {
     }
 }
 
-/// The lines of these persons that may give doses on `day`.
-async fn lines_of(
+/// The lines of these persons that may give doses between `from` and `to`
+/// (one day for a round, a period for the chart).
+pub(super) async fn lines_of(
     conn: &mut PgConnection,
     usagers: &[Uuid],
-    day: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<Vec<LineRow>, AppError> {
     sqlx::query_as!(
         LineRow,
@@ -83,12 +85,13 @@ async fn lines_of(
                   stopped_at AS "stopped_at: DateTime<Utc>", as_needed, indication, min_interval_minutes,
                   max_per_day, instructions, aide_prise, high_risk
            FROM prescription_line
-           WHERE usager_id = ANY($1) AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)
-             AND (stopped_at IS NULL OR stopped_at > $3)
+           WHERE usager_id = ANY($1) AND starts_on <= $3 AND (ends_on IS NULL OR ends_on >= $2)
+             AND (stopped_at IS NULL OR stopped_at > $4)
            ORDER BY usager_id, high_risk DESC, drug, position"#,
         usagers,
-        day as _,
-        time::paris_midnight(day) as _
+        from as _,
+        to as _,
+        time::paris_midnight(from) as _
     )
     .fetch_all(conn)
     .await
@@ -135,7 +138,7 @@ async fn doses(
     day: NaiveDate,
     slots: &[Slot],
 ) -> Result<(Vec<LineRow>, Vec<(Uuid, Slot, RoundDose)>), AppError> {
-    let lines = lines_of(&mut *conn, usagers, day).await?;
+    let lines = lines_of(&mut *conn, usagers, day, day).await?;
     let given = given_on(&mut *conn, usagers, day).await?;
     let now = time::now_paris();
     let mut out = Vec::new();

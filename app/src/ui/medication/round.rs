@@ -12,6 +12,7 @@ use crate::medication::{
     get_dose_round, rounds_of_the_day, AsNeededDose, CloseDoseRound, DoseInput, DoseNotice,
     DosePerson, DoseRound, RecordDose, RoundDose,
 };
+use crate::ui::soins::round::initials;
 use crate::ui::soins::{options, AllergyBand};
 use crate::ui::{error_view, ErrorNotice, Layout};
 use leptos::prelude::*;
@@ -240,13 +241,6 @@ fn RoundView(round: DoseRound, copy: bool, sent: Sent, changed: RwSignal<u32>) -
             {move || close_error().map(|e| view! { <ErrorNotice error=e/> })}
         })}
     }
-}
-
-fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .take(2)
-        .collect()
 }
 
 /// Sends one outcome: kept in the outbox first, then sent; the answer

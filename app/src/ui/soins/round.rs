@@ -197,7 +197,8 @@ fn RoundView(round: Round, changed: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-fn initials(name: &str) -> String {
+/// The initials shown in place of a missing photo.
+pub(crate) fn initials(name: &str) -> String {
     name.split_whitespace()
         .filter_map(|w| w.chars().next())
         .take(2)

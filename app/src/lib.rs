@@ -162,6 +162,11 @@ lazy_page!(
     "Les distributions de médicaments du jour."
 );
 lazy_page!(
+    PrescriptionRoute,
+    ui::medication::prescription::PrescriptionPage,
+    "La saisie d’une prescription."
+);
+lazy_page!(
     BdpmRoute,
     ui::medication::BdpmPage,
     "Le référentiel des médicaments."
@@ -193,6 +198,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/connexion") view=ui::auth::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/usagers") view=ui::usager::UsagersPage ssr=SsrMode::Async/>
                 <Route path=path!("/usagers/:id/:section?") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/usagers/:id/soins/prescription") view={Lazy::<PrescriptionRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/usagers/:id/projets/:projet") view={Lazy::<ProjetRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cahier") view={Lazy::<CahierRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/agenda") view={Lazy::<AgendaRoute>::new()} ssr=SsrMode::Async/>

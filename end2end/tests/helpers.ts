@@ -56,3 +56,16 @@ export async function openSection(page: Page, label: string) {
   await page.getByTestId("sections").getByRole("link", { name: label, exact: true }).click();
   await page.waitForURL(/\/usagers\/[0-9a-f-]+\/[a-z]+/);
 }
+
+/** The text of every page of a PDF, and its document information. */
+export async function pdfText(bytes: Buffer): Promise<{ text: string; keywords: string; title: string }> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
+  const parts: string[] = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const content = await (await doc.getPage(n)).getTextContent();
+    parts.push(content.items.map((i) => ("str" in i ? i.str : "")).join(" "));
+  }
+  const info = (await doc.getMetadata()).info as Record<string, string>;
+  return { text: parts.join("\n"), keywords: info.Keywords ?? "", title: info.Title ?? "" };
+}

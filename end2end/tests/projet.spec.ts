@@ -1,19 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { BASE_URL, hydrated, signedIn } from "./helpers";
-
-/** The text of every page of a PDF, and its document information. */
-async function pdfText(bytes: Buffer): Promise<{ text: string; keywords: string; title: string }> {
-  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
-  const parts: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    parts.push(content.items.map((i) => ("str" in i ? i.str : "")).join(" "));
-  }
-  const info = (await doc.getMetadata()).info as Record<string, string>;
-  return { text: parts.join("\n"), keywords: info.Keywords ?? "", title: info.Title ?? "" };
-}
+import { BASE_URL, hydrated, pdfText, signedIn } from "./helpers";
 
 /** The "projet en vigueur" count of the foyer on the chef de service's home page. */
 async function inForce(page: Page): Promise<number> {

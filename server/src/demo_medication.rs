@@ -351,6 +351,35 @@ pub async fn load(pool: &PgPool) -> Result<()> {
             }
         }
     }
+    // What the DLU tells the hospital beyond the medical facts, for the
+    // first two persons.
+    let liaisons = [
+        (
+            "Parle par phrases courtes ; comprend mieux avec des pictogrammes. Porte des lunettes.",
+            "Marche seule ; aide pour la toilette et la coupe des aliments.",
+            "Rassurée par sa musique et la présence d’un visage connu ; angoisse dans le bruit.",
+        ),
+        (
+            "Ne parle pas ; répond oui / non de la tête ; montre la douleur du doigt.",
+            "Fauteuil roulant manuel ; repas mixés, prothèse dentaire du haut.",
+            "Garde sa couverture bleue ; se calme quand on lui explique avant chaque soin.",
+        ),
+    ];
+    for (person, (communication, autonomy, comfort)) in people.iter().zip(liaisons) {
+        sqlx::query!(
+            r#"INSERT INTO liaison_info (id, organisation_id, usager_id, communication, autonomy, comfort, written_by)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
+            Uuid::new_v4(),
+            org,
+            person,
+            communication,
+            autonomy,
+            comfort,
+            nurse
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::startup::ServerState;
 use app::document::server::{content_disposition, download, Download};
 use app::error::AppError;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
@@ -98,6 +98,79 @@ pub async fn projet(
         Err(e) => Err(e),
     };
     attachment(result)
+}
+
+/// `GET /medicaments/{usager}/{variant}`: the circuit du médicament's
+/// documents as PDF: the document de liaison d'urgence (`dlu.pdf`) and the
+/// administration report of a period (`prises.pdf?du=AAAA-MM-JJ&au=AAAA-MM-JJ`).
+pub async fn medication(
+    State(state): State<ServerState>,
+    Path((id, variant)): Path<(String, String)>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+    request: Request<Body>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return refusal(AppError::NotFound);
+    };
+    use app::medication::server::report;
+    let (kind, rendered) = match variant.as_str() {
+        "dlu.pdf" => {
+            let loaded = in_context(&state, request, report::emergency_liaison(id)).await;
+            let Ok(d) = loaded else {
+                return refusal(loaded.err().unwrap_or(AppError::NotFound));
+            };
+            let name = d.person.name.clone();
+            (
+                format!("dlu-{}", file_part(&name)),
+                tokio::task::spawn_blocking(move || crate::medication_pdf::dlu_pdf(&d)).await,
+            )
+        }
+        "prises.pdf" => {
+            let field = |k: &str| query.get(k).cloned().unwrap_or_default();
+            let (from, to) = (field("du"), field("au"));
+            let loaded = in_context(
+                &state,
+                request,
+                report::administration_report(id, &from, &to),
+            )
+            .await;
+            let Ok(r) = loaded else {
+                return refusal(loaded.err().unwrap_or(AppError::NotFound));
+            };
+            let name = r.person.name.clone();
+            (
+                format!(
+                    "administration-medicaments-{}-{from}-{to}",
+                    file_part(&name)
+                ),
+                tokio::task::spawn_blocking(move || crate::medication_pdf::report_pdf(&r)).await,
+            )
+        }
+        _ => return refusal(AppError::NotFound),
+    };
+    let result = rendered
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
+        .map(|bytes| Download {
+            file_name: format!("{kind}.pdf"),
+            media_type: "application/pdf".into(),
+            bytes,
+        })
+        .map_err(|e| {
+            tracing::error!(error = %e, "writing a medication PDF");
+            AppError::Internal {
+                request_id: "pdf".into(),
+            }
+        });
+    attachment(result)
+}
+
+/// A name as a file name part: "Alice BOYER" → "alice-boyer".
+fn file_part(name: &str) -> String {
+    app::usager::identity::normalise_trait(name)
+        .unwrap_or_default()
+        .replace(' ', "-")
+        .to_lowercase()
 }
 
 fn attachment(result: Result<Download, AppError>) -> Response {

@@ -12,6 +12,8 @@ pub mod demo_soins;
 pub mod download;
 pub mod embedded_pg;
 pub mod guard;
+pub mod medication_pdf;
+pub mod pdf;
 pub mod projet_pdf;
 pub mod service_worker;
 pub mod session_store;

@@ -222,6 +222,10 @@ pub fn router(
     let with_session = Router::new()
         .route("/documents/{id}", get(crate::download::document))
         .route("/projets/{id}/{variant}", get(crate::download::projet))
+        .route(
+            "/medicaments/{id}/{variant}",
+            get(crate::download::medication),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

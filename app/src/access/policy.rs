@@ -456,6 +456,13 @@ pub const POLICIES: &[(&str, Policy)] = &[
         },
     ),
     (
+        "/api/liaison_ecrire",
+        Policy::Record {
+            section: Section::Soins,
+            action: Action::Write,
+        },
+    ),
+    (
         "/api/mesures_saisir",
         Policy::Record {
             section: Section::Soins,

@@ -163,6 +163,9 @@ pub struct LineView {
     pub replaces: Option<Uuid>,
     /// The scanned prescription.
     pub document_id: Option<Uuid>,
+    /// The line as its form would send it, for a change (in force lines,
+    /// to those who may prescribe).
+    pub edit: Option<LineInput>,
 }
 
 /// A person's treatments: the lines in force, then the stopped ones, latest
@@ -428,6 +431,10 @@ pub struct AdministrationChart {
     /// "du 01/12/2026 au 07/12/2026".
     pub period: String,
     pub days: u32,
+    /// The period's first and last days, `AAAA-MM-JJ` (the report form's
+    /// defaults).
+    pub from: String,
+    pub to: String,
     /// Column headers, oldest first: "lun. 07/12".
     pub day_labels: Vec<String>,
     pub rows: Vec<ChartRow>,

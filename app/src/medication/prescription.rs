@@ -135,7 +135,7 @@ pub const WEEKDAYS: [&str; 7] = [
 
 /// A line as the form sends it: the numbers and dates as typed, so that a
 /// wrong one gets a French sentence rather than a decoding error.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineInput {
     /// Chosen by the client: a retried send writes the line once.
     pub id: Uuid,

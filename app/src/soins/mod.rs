@@ -323,6 +323,33 @@ pub struct SoinsView {
     pub may_write: bool,
     /// The viewer may set care tasks (infirmier, médecin).
     pub may_plan: bool,
+    /// What a hospital needs to know beyond the medical facts (DLU).
+    pub liaison: Liaison,
+}
+
+/// How the person communicates, how autonomous they are, what reassures
+/// them: written by the team, printed on the document de liaison
+/// d'urgence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Liaison {
+    pub communication: String,
+    pub autonomy: String,
+    pub comfort: String,
+    /// "Mis à jour le 3 décembre 2026 à 10:02 par Sarah LAMBERT".
+    pub updated: Option<String>,
+}
+
+/// The longest text of each field of the liaison.
+pub const MAX_LIAISON: usize = 2000;
+
+/// The liaison as typed; `key` is chosen by the client (a retried send
+/// writes once).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiaisonInput {
+    pub key: Uuid,
+    pub communication: String,
+    pub autonomy: String,
+    pub comfort: String,
 }
 
 /// A recurring care task as typed by a nurse. `id` is chosen by the client.
@@ -466,6 +493,13 @@ pub async fn get_soins(id: Uuid) -> Result<SoinsView, AppError> {
 }
 
 /// The chart of one measure over 7, 30 or 365 days.
+/// Writes the communication, autonomy and comfort of the DLU: a new
+/// statement, the previous ones kept.
+#[server(endpoint = "liaison_ecrire")]
+pub async fn write_liaison(id: Uuid, input: LiaisonInput) -> Result<Liaison, AppError> {
+    server::write_liaison(id, input).await
+}
+
 #[server(endpoint = "courbe")]
 pub async fn get_chart(id: Uuid, field: String, days: u32) -> Result<chart::Chart, AppError> {
     server::get_chart(id, field, days).await

@@ -174,6 +174,12 @@ async fn sample_arguments(pool: &PgPool, path: &str, usager: Uuid) -> Vec<(Strin
             ("reason", "Test".into()),
         ],
         "/api/courbe" => vec![("field", "pulse".into()), ("days", "30".into())],
+        "/api/liaison_ecrire" => vec![
+            ("input[key]", key()),
+            ("input[communication]", "Parle peu".into()),
+            ("input[autonomy]", "".into()),
+            ("input[comfort]", "".into()),
+        ],
         "/api/mesures_saisir" => vec![("input[id]", key()), ("input[pulse]", "72".into())],
         "/api/alerte_acquitter" => vec![("alert_id", key()), ("action", "Test".into())],
         "/api/soin_planifier" => vec![

@@ -408,3 +408,172 @@ async fn the_chart_shows_each_outcome_with_its_words_and_the_missed_doses(pool: 
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// GETs one of the circuit du médicament's PDFs.
+async fn pdf(app: &TestApp, path: &str) -> (StatusCode, Vec<u8>) {
+    let response = app.client.get(app.url(path)).send().await.unwrap();
+    let status = response.status();
+    (status, response.bytes().await.unwrap().to_vec())
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_report_and_the_dlu_are_traced_pdfs_with_their_type_codes(pool: PgPool) {
+    let r = round(&pool).await;
+    let (from, to) = (
+        (app::time::today_paris() - chrono::Duration::days(6)).to_string(),
+        today(),
+    );
+    let report = format!("/medicaments/{}/prises.pdf?du={from}&au={to}", r.usager);
+    let (status, bytes) = pdf(&r.aes, &report).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("80565-5"), "the report's DMP type code");
+    assert!(text.contains("595.28") && text.contains("841.89"), "A4");
+    let (status, bytes) = pdf(&r.aes, &format!("/medicaments/{}/dlu.pdf", r.usager)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        String::from_utf8_lossy(&bytes).contains("74207-2"),
+        "the DLU's code"
+    );
+    let events = r.aes.events("soins").await;
+    assert!(events.iter().any(|(login, allowed, object)| login == "aes"
+        && *allowed
+        && object.as_deref() == Some(&format!("rapport_prises/{from}/{to}"))));
+    assert!(events.iter().any(|(login, allowed, object)| login == "aes"
+        && *allowed
+        && object.as_deref() == Some("dlu")));
+
+    // A period in the wrong order, too long, or in the future: a French page, 422.
+    let far = (app::time::today_paris() - chrono::Duration::days(200)).to_string();
+    let tomorrow = (app::time::today_paris() + chrono::Duration::days(1)).to_string();
+    for (du, au) in [
+        (to.as_str(), from.as_str()),
+        (far.as_str(), to.as_str()),
+        (to.as_str(), tomorrow.as_str()),
+        ("abc", ""),
+    ] {
+        let (status, body) = pdf(
+            &r.aes,
+            &format!("/medicaments/{}/prises.pdf?du={du}&au={au}", r.usager),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{du} {au}");
+        assert!(String::from_utf8_lossy(&body).contains("Document indisponible"));
+    }
+    // Unknown variant, unknown person, a family account: refused, and the
+    // family's attempt is in the trail.
+    assert_eq!(
+        pdf(&r.aes, &format!("/medicaments/{}/autre.pdf", r.usager))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_ne!(
+        pdf(&r.aes, &format!("/medicaments/{}/dlu.pdf", Uuid::new_v4()))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let family = r.nurse.other_device();
+    family.login("famille.moreau").await;
+    for path in [report.clone(), format!("/medicaments/{}/dlu.pdf", r.usager)] {
+        assert_eq!(pdf(&family, &path).await.0, StatusCode::FORBIDDEN);
+    }
+    assert!(r
+        .aes
+        .events("soins")
+        .await
+        .iter()
+        .any(|(login, allowed, _)| login == "famille.moreau" && !allowed));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_liaison_is_written_once_per_key_kept_and_checked(pool: PgPool) {
+    let r = round(&pool).await;
+    let id = r.usager.to_string();
+    let key = Uuid::new_v4().to_string();
+    let write = |key: String, communication: String| {
+        let aes = &r.aes;
+        let id = id.clone();
+        async move {
+            aes.call(
+                "liaison_ecrire",
+                &[
+                    ("id", &id),
+                    ("input[key]", &key),
+                    ("input[communication]", &communication),
+                    ("input[autonomy]", "Se déplace en fauteuil"),
+                    ("input[comfort]", "Sa peluche le rassure"),
+                ],
+            )
+            .await
+        }
+    };
+    let (status, answer) = write(
+        key.clone(),
+        "Parle peu, comprend les phrases courtes".into(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["autonomy"], "Se déplace en fauteuil");
+    assert!(answer["updated"].as_str().unwrap().contains("LAMBERT"));
+    // The same key again (a retried send): written once.
+    assert_eq!(
+        write(
+            key.clone(),
+            "Parle peu, comprend les phrases courtes".into()
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM liaison_info WHERE usager_id = $1")
+        .bind(r.usager)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    // Too long: refused in French, nothing written.
+    let (status, answer) = write(Uuid::new_v4().to_string(), "x".repeat(2001)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["Invalid"]["field"], "communication");
+    // A new statement keeps the old one; the section reads the newest.
+    assert_eq!(
+        write(
+            Uuid::new_v4().to_string(),
+            "Utilise des pictogrammes".into()
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let (status, soins) = r.nurse.call("soins", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        soins["liaison"]["communication"],
+        "Utilise des pictogrammes"
+    );
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM liaison_info WHERE usager_id = $1")
+        .bind(r.usager)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 2);
+    // A family account may not write it.
+    let family = r.nurse.other_device();
+    family.login("famille.moreau").await;
+    let (status, _) = family
+        .call(
+            "liaison_ecrire",
+            &[
+                ("id", &id),
+                ("input[key]", &Uuid::new_v4().to_string()),
+                ("input[communication]", "x"),
+                ("input[autonomy]", ""),
+                ("input[comfort]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -56,7 +56,21 @@ pub async fn get_administration_chart(
     let to = time::today_paris();
     let from = to - Duration::days(i64::from(days) - 1);
     let mut tx = e.state.begin().await?;
-    let lines = lines_of(&mut tx, &[id], from, to).await?;
+    let chart = chart_of(&mut tx, id, from, to).await?;
+    e.access.commit(tx, Some("tableau_prises".into())).await?;
+    Ok(chart)
+}
+
+/// The chart of the days `from` to `to` (the administration report prints
+/// it for any period).
+pub(crate) async fn chart_of(
+    tx: &mut sqlx::PgConnection,
+    id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<AdministrationChart, AppError> {
+    let days = ((to - from).num_days() + 1).max(0) as u32;
+    let lines = lines_of(&mut *tx, &[id], from, to).await?;
     let given = sqlx::query_as!(
         Given,
         r#"SELECT a.line_id, a.day AS "day: NaiveDate", a.slot, a.outcome, a.reason,
@@ -175,10 +189,11 @@ pub async fn get_administration_chart(
         list.into_iter().map(|(_, e)| e).collect::<Vec<_>>()
     };
     let (not_taken, missed) = (newest_first(not_taken), newest_first(missed));
-    e.access.commit(tx, Some("tableau_prises".into())).await?;
     Ok(AdministrationChart {
         period: format!("du {} au {}", time::short_date(from), time::short_date(to)),
         days,
+        from: from.to_string(),
+        to: to.to_string(),
         day_labels: day_list.iter().map(|d| short_day(*d)).collect(),
         rows,
         as_needed,

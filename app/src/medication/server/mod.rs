@@ -1,6 +1,7 @@
 mod administration;
 mod chart;
 pub mod import;
+pub mod report;
 mod round;
 mod treatment;
 mod upload;

@@ -23,7 +23,7 @@ pub(crate) async fn treatments_for(
     id: Uuid,
 ) -> Result<Treatments, AppError> {
     let rows = sqlx::query!(
-        r#"SELECT l.id, l.prescription_id, l.drug, l.free_text, l.substances, l.dose_quantity::text AS "dose!",
+        r#"SELECT l.id, l.prescription_id, l.cis, l.drug, l.free_text, l.substances, l.dose_quantity::text AS "dose!",
                   l.dose_unit, l.route, l.slots, l.times AS "times: Vec<chrono::NaiveTime>", l.recurrence, l.weekdays,
                   l.every_n_days, l.starts_on AS "starts_on: NaiveDate", l.ends_on AS "ends_on: NaiveDate",
                   l.as_needed, l.indication, l.min_interval_minutes, l.max_per_day, l.instructions, l.aide_prise,
@@ -44,8 +44,43 @@ pub(crate) async fn treatments_for(
     .await
     .context("reading treatments")
     .map_err(db_error)?;
+    let may_write = may(conn, principal, id, Section::Medical, Action::Write).await?;
     let (mut in_force, mut stopped) = (Vec::new(), Vec::new());
     for r in rows {
+        let edit = (may_write && r.stopped_at.is_none()).then(|| LineInput {
+            id: Uuid::new_v4(),
+            cis: r.cis.clone().unwrap_or_default(),
+            drug: r.drug.clone(),
+            dose: r
+                .dose
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .replace('.', ","),
+            unit: r.dose_unit.clone(),
+            route: r.route.clone(),
+            slots: r.slots.clone(),
+            times: r
+                .times
+                .iter()
+                .map(|t| t.format("%H:%M").to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            recurrence: r.recurrence.clone(),
+            weekdays: r.weekdays.iter().map(|d| *d as u8).collect(),
+            every_n_days: r.every_n_days.map(|n| n.to_string()).unwrap_or_default(),
+            starts_on: time::today_paris().max(r.starts_on).to_string(),
+            ends_on: r.ends_on.map(|d| d.to_string()).unwrap_or_default(),
+            as_needed: r.as_needed,
+            indication: r.indication.clone().unwrap_or_default(),
+            min_interval_hours: r
+                .min_interval_minutes
+                .map(|m| format_quantity(m as u32 * 1000 / 60))
+                .unwrap_or_default(),
+            max_per_day: r.max_per_day.map(|n| n.to_string()).unwrap_or_default(),
+            instructions: r.instructions.clone().unwrap_or_default(),
+            aide_prise: r.aide_prise,
+            high_risk: r.high_risk,
+        });
         let schedule = if r.as_needed {
             as_needed_words(
                 r.indication.as_deref(),
@@ -101,6 +136,7 @@ pub(crate) async fn treatments_for(
             }),
             replaces: r.replaces,
             document_id: r.document_id,
+            edit,
         };
         if view.stopped.is_some() {
             stopped.push(view);
@@ -111,7 +147,7 @@ pub(crate) async fn treatments_for(
     Ok(Treatments {
         in_force,
         stopped,
-        may_write: may(conn, principal, id, Section::Medical, Action::Write).await?,
+        may_write,
         source: super::source(conn).await?,
     })
 }

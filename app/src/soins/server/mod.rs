@@ -415,6 +415,15 @@ pub async fn write_measures(id: Uuid, input: MeasureInput) -> Result<MeasureSetV
 
 /// The latest current sets of a person (or one set, current or not),
 /// newest first, each with the sets it replaced.
+/// The latest sets of measures in force (corrected ones left out).
+pub(crate) async fn latest_sets(
+    conn: &mut PgConnection,
+    id: Uuid,
+    limit: i64,
+) -> Result<Vec<MeasureSetView>, AppError> {
+    sets(conn, id, None, limit).await
+}
+
 async fn sets(
     conn: &mut PgConnection,
     id: Uuid,
@@ -603,6 +612,7 @@ pub async fn get_soins(id: Uuid) -> Result<SoinsView, AppError> {
     let may_write = may(&mut tx, &e.principal, id, Section::Soins, Action::Write).await?;
     let tasks = round::tasks_of(&mut tx, id).await?;
     let may_plan = may(&mut tx, &e.principal, id, Section::Medical, Action::Write).await?;
+    let liaison = liaison_of(&mut tx, id).await?;
     e.access.commit(tx, None).await?;
     Ok(SoinsView {
         allergies,
@@ -611,7 +621,78 @@ pub async fn get_soins(id: Uuid) -> Result<SoinsView, AppError> {
         tasks,
         may_write,
         may_plan,
+        liaison,
     })
+}
+
+/// The statement of communication, autonomy and comfort in force.
+pub(crate) async fn liaison_of(conn: &mut PgConnection, id: Uuid) -> Result<Liaison, AppError> {
+    let row = sqlx::query!(
+        r#"SELECT l.communication, l.autonomy, l.comfort, l.written_at AS "at: DateTime<Utc>",
+                  a.first_name || ' ' || upper(a.last_name) AS "by!"
+           FROM liaison_info l JOIN account a ON a.id = l.written_by
+           WHERE l.usager_id = $1 ORDER BY l.written_at DESC, l.id LIMIT 1"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+    .context("reading the liaison")
+    .map_err(db_error)?;
+    Ok(row
+        .map(|r| Liaison {
+            communication: r.communication,
+            autonomy: r.autonomy,
+            comfort: r.comfort,
+            updated: Some(format!(
+                "Mis à jour le {} par {}",
+                time::date_time(r.at),
+                r.by
+            )),
+        })
+        .unwrap_or_default())
+}
+
+pub async fn write_liaison(id: Uuid, input: LiaisonInput) -> Result<Liaison, AppError> {
+    let e = enter(id, Section::Soins, Action::Write).await?;
+    let text = |field: &str, label: &str, value: &str| {
+        validate::optional(field, label, value, MAX_LIAISON).map(Option::unwrap_or_default)
+    };
+    let communication = text("communication", "Communication", &input.communication)?;
+    let autonomy = text("autonomy", "Autonomie", &input.autonomy)?;
+    let comfort = text("comfort", "Habitudes et ce qui rassure", &input.comfort)?;
+    let mut tx = e.state.begin().await?;
+    let written = sqlx::query_scalar!(
+        r#"INSERT INTO liaison_info (id, organisation_id, usager_id, communication, autonomy, comfort, written_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id"#,
+        input.key,
+        e.principal.organisation_id,
+        id,
+        communication,
+        autonomy,
+        comfort,
+        e.principal.account_id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .context("writing the liaison")
+    .map_err(db_error)?;
+    if written.is_none() {
+        replayed(
+            sqlx::query_scalar!(
+                r#"SELECT usager_id = $2 AND written_by = $3 AS "same!" FROM liaison_info WHERE id = $1"#,
+                input.key,
+                id,
+                e.principal.account_id
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .context("checking a retried liaison")
+            .map_err(db_error)?,
+        )?;
+    }
+    let liaison = liaison_of(&mut tx, id).await?;
+    e.access.commit(tx, Some(input.key.to_string())).await?;
+    Ok(liaison)
 }
 
 pub async fn acknowledge_alert(

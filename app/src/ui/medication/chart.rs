@@ -5,7 +5,7 @@
 
 use crate::medication::{
     chart_symbol, get_administration_chart, get_treatments, AdministrationChart, LineView,
-    CHART_DAYS,
+    StopLine, CHART_DAYS,
 };
 use crate::ui::error_view;
 use leptos::prelude::*;
@@ -14,7 +14,11 @@ use uuid::Uuid;
 /// The treatments and the administration chart of a person.
 #[component]
 pub fn MedicationBlock(id: Uuid) -> impl IntoView {
-    let treatments = Resource::new(move || id, get_treatments);
+    let stop = ServerAction::<StopLine>::new();
+    let treatments = Resource::new(
+        move || (id, stop.version().get()),
+        |(id, _)| get_treatments(id),
+    );
     let days = RwSignal::new(CHART_DAYS[0]);
     let chart = Resource::new(
         move || (id, days.get()),
@@ -22,17 +26,22 @@ pub fn MedicationBlock(id: Uuid) -> impl IntoView {
     );
     view! {
         <h3 id="titre-traitements">"Traitements"</h3>
+        {move || stop.value().get().and_then(|r| r.err()).map(|e| view! { <crate::ui::ErrorNotice error=e/> })}
         <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match treatments.await {
                     Ok(t) => view! {
+                        {t.may_write.then(|| view! {
+                            <p><a class="button button-primary" href=format!("/usagers/{id}/soins/prescription")
+                                data-testid="nouvelle-prescription">"Saisir une prescription"</a></p>
+                        })}
                         {t.in_force.is_empty().then(|| view! { <p class="muted">"Aucun traitement en cours."</p> })}
                         <ul class="notes" data-testid="traitements">
-                            {t.in_force.into_iter().map(line).collect_view()}
+                            {t.in_force.into_iter().map(|l| line(id, l, Some(stop))).collect_view()}
                         </ul>
                         {(!t.stopped.is_empty()).then(|| view! {
                             <details><summary>{format!("Lignes arrêtées ({})", t.stopped.len())}</summary>
-                                <ul class="notes">{t.stopped.into_iter().map(line).collect_view()}</ul>
+                                <ul class="notes">{t.stopped.into_iter().map(|l| line(id, l, None)).collect_view()}</ul>
                             </details>
                         })}
                         {t.source.map(|s| view! { <p class="muted">{s}</p> })}
@@ -51,7 +60,7 @@ pub fn MedicationBlock(id: Uuid) -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match chart.await {
-                    Ok(c) => chart_view(c),
+                    Ok(c) => chart_view(id, c),
                     Err(e) => error_view(e),
                 }
             })}
@@ -59,7 +68,25 @@ pub fn MedicationBlock(id: Uuid) -> impl IntoView {
     }
 }
 
-fn line(l: LineView) -> impl IntoView {
+/// A line, and for those who may prescribe: stop it with a reason, or
+/// change it (the page of the prescription, prefilled).
+fn line(id: Uuid, l: LineView, stop: Option<ServerAction<StopLine>>) -> impl IntoView {
+    let manage = stop.filter(|_| l.edit.is_some()).map(|stop| {
+        let line_id = l.id;
+        view! {
+            <details class="edit">
+                <summary>"Arrêter ou modifier"</summary>
+                <p><a href=format!("/usagers/{id}/soins/prescription?modifier={line_id}")>"Modifier cette ligne"</a></p>
+                <ActionForm action=stop attr:class="form-grid">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="line_id" value=line_id.to_string()/>
+                    <div class="field"><label for=format!("stop-{line_id}")>"Motif de l’arrêt"</label>
+                        <input id=format!("stop-{line_id}") name="reason" type="text" required maxlength="500"/></div>
+                    <button type="submit" class="button">"Arrêter la ligne"</button>
+                </ActionForm>
+            </details>
+        }
+    });
     view! {
         <li class="note">
             <p>
@@ -73,6 +100,7 @@ fn line(l: LineView) -> impl IntoView {
             <p class="muted">{l.prescribed}</p>
             <p class="muted">{l.entered}</p>
             {l.stopped.map(|s| view! { <p class="muted">{s}</p> })}
+            {manage}
         </li>
     }
 }
@@ -99,12 +127,27 @@ fn events(list: Vec<crate::medication::ChartEvent>, testid: &'static str) -> imp
     }
 }
 
-fn chart_view(c: AdministrationChart) -> AnyView {
+/// The administration report of a period, as PDF: a plain GET form, so
+/// that it works without JavaScript and the browser downloads the file.
+fn report_form(id: Uuid, from: String, to: String) -> impl IntoView {
+    view! {
+        <form method="get" action=format!("/medicaments/{id}/prises.pdf") class="form-inline report-form"
+            data-testid="rapport-prises">
+            <div class="field"><label for="rp-du">"Du"</label><input id="rp-du" type="date" name="du" value=from required/></div>
+            <div class="field"><label for="rp-au">"Au"</label><input id="rp-au" type="date" name="au" value=to.clone() max=to required/></div>
+            <button type="submit" class="button">"Rapport d’administration (PDF)"</button>
+        </form>
+    }
+}
+
+fn chart_view(id: Uuid, c: AdministrationChart) -> AnyView {
+    let report = report_form(id, c.from.clone(), c.to.clone());
     if c.rows.is_empty() && c.as_needed.is_empty() {
-        return view! { <p class="muted">{format!("Aucune prise prévue {}.", c.period)}</p> }
+        return view! { <p class="muted">{format!("Aucune prise prévue {}.", c.period)}</p> {report} }
             .into_any();
     }
     view! {
+        {report}
         // Scrolls sideways on a phone: reachable and scrollable by keyboard.
         <div class="table-scroll" tabindex="0" role="region" aria-label="Tableau des prises">
             <table class="table administration-chart" data-testid="tableau-prises">

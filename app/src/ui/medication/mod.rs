@@ -4,6 +4,7 @@
 //! use it.
 
 pub mod chart;
+pub mod prescription;
 pub mod round;
 
 use super::{error_view, ErrorNotice, Layout};

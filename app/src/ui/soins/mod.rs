@@ -7,8 +7,8 @@ use crate::error::AppError;
 use crate::soins::chart::{Chart, Scale, CHARTED, HEIGHT, MARGIN, PERIODS, WIDTH};
 use crate::soins::{
     get_chart, get_soins, AcknowledgeAlert, AddAllergy, AlertView, Allergies, AllergyEnd,
-    AllergyKind, Certainty, Consciousness, EndAllergy, MeasureSetView, Severity, Sleep,
-    StateNoKnownAllergy, Stool, WriteMeasures,
+    AllergyKind, Certainty, Consciousness, EndAllergy, Liaison, MeasureSetView, Severity, Sleep,
+    StateNoKnownAllergy, Stool, WriteLiaison, WriteMeasures, MAX_LIAISON,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -50,9 +50,11 @@ pub fn SoinsSection(id: Uuid, usager: String) -> impl IntoView {
     // Only a confirmed set reloads the section: offline, the form stays.
     let measured = RwSignal::new(0u32);
     let ack = ServerAction::<AcknowledgeAlert>::new();
+    let liaison = ServerAction::<WriteLiaison>::new();
     let data = Resource::new(
         move || {
             (
+                liaison.version().get(),
                 add.version().get(),
                 end.version().get(),
                 none.version().get(),
@@ -76,6 +78,7 @@ pub fn SoinsSection(id: Uuid, usager: String) -> impl IntoView {
                     .filter(|e| !matches!(e, AppError::Transport { .. }))
             })
             .or_else(|| ack.value().get().and_then(|r| r.err()))
+            .or_else(|| liaison.value().get().and_then(|r| r.err()))
     };
     let written = move || {
         measure.value().get().and_then(|r| r.ok()).map(|s| {
@@ -136,6 +139,7 @@ pub fn SoinsSection(id: Uuid, usager: String) -> impl IntoView {
                         <round::TasksBlock id tasks=s.tasks.clone() may_plan=s.may_plan changed=measured/>
                         <ChartBlock id/>
                         <crate::ui::medication::chart::MedicationBlock id/>
+                        <LiaisonBlock id liaison=s.liaison.clone() may_write=s.may_write action=liaison/>
                         {let done: Vec<AlertView> = s.alerts.iter().filter(|a| a.acknowledged.is_some()).cloned().collect();
                          (!done.is_empty()).then(|| view! {
                             <h3>"Alertes acquittées"</h3>
@@ -224,6 +228,54 @@ fn AllergiesBlock(
                 </ActionForm>
             })}
         })}
+    }
+}
+
+/// What a hospital needs to know beyond the medical facts — printed on the
+/// document de liaison d'urgence — and its form.
+#[component]
+fn LiaisonBlock(
+    id: Uuid,
+    liaison: Liaison,
+    may_write: bool,
+    action: ServerAction<WriteLiaison>,
+) -> impl IntoView {
+    let shown = |label: &'static str, text: String| {
+        view! {
+            <dt>{label}</dt>
+            <dd>{if text.is_empty() { "Non renseigné".to_string() } else { text }}</dd>
+        }
+    };
+    let form = may_write.then(|| {
+        let l = liaison.clone();
+        view! {
+            <details class="edit">
+                <summary>"Modifier la fiche de liaison"</summary>
+                <ActionForm action attr:class="form-grid">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="input[key]" value=Uuid::new_v4().to_string()/>
+                    <div class="field"><label for="li-com">"Communication"</label>
+                        <p class="hint" id="li-com-aide">"Comment la personne s’exprime et comprend : parole, gestes, pictogrammes, lunettes, appareil auditif."</p>
+                        <textarea id="li-com" name="input[communication]" rows="3" maxlength=MAX_LIAISON aria-describedby="li-com-aide">{l.communication}</textarea></div>
+                    <div class="field"><label for="li-aut">"Autonomie"</label>
+                        <p class="hint" id="li-aut-aide">"Déplacements, repas, toilette, aides techniques (fauteuil, déambulateur, prothèse dentaire)."</p>
+                        <textarea id="li-aut" name="input[autonomy]" rows="3" maxlength=MAX_LIAISON aria-describedby="li-aut-aide">{l.autonomy}</textarea></div>
+                    <div class="field"><label for="li-hab">"Habitudes et ce qui rassure"</label>
+                        <textarea id="li-hab" name="input[comfort]" rows="3" maxlength=MAX_LIAISON>{l.comfort}</textarea></div>
+                    <button type="submit" class="button button-primary">"Enregistrer la fiche de liaison"</button>
+                </ActionForm>
+            </details>
+        }
+    });
+    view! {
+        <h3 id="titre-liaison">"Fiche de liaison (pour l’hôpital)"</h3>
+        <dl class="facts" data-testid="liaison">
+            {shown("Communication", liaison.communication)}
+            {shown("Autonomie", liaison.autonomy)}
+            {shown("Habitudes et ce qui rassure", liaison.comfort)}
+        </dl>
+        {liaison.updated.map(|u| view! { <p class="muted">{u}</p> })}
+        {form}
     }
 }
 

@@ -148,6 +148,12 @@ fn Record(r: UsagerRecord, part: Memo<Part>) -> impl IntoView {
                         .map(|a| format!("{}{}", a.etablissement, a.unit.clone().map(|u| format!(" — {u}")).unwrap_or_default()))
                         .collect::<Vec<_>>().join(" · ")}
                 </p>
+                // One tap when the person leaves for hospital.
+                {sections.contains(&crate::access::Section::Soins).then(|| view! {
+                    <a class="button" href=format!("/medicaments/{id}/dlu.pdf") download data-testid="dlu-pdf"
+                        title="Document de liaison d’urgence : identité, contacts, allergies, traitements, constantes">
+                        "DLU — départ aux urgences (PDF)"</a>
+                })}
             </div>
         </section>
         <section class="alerts-slot" aria-label="Allergies">

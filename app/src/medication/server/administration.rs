@@ -58,6 +58,31 @@ pub(super) fn outcome_words(
     s
 }
 
+/// A si-besoin line's doses taken: the last one, and how many in the last
+/// 24 hours (the round shows them; recording a dose checks the limits).
+pub(super) struct AsNeededTaken {
+    pub(super) last: Option<DateTime<Utc>>,
+    pub(super) in_day: i64,
+}
+
+pub(super) async fn as_needed_taken(
+    conn: &mut PgConnection,
+    line: Uuid,
+) -> Result<AsNeededTaken, AppError> {
+    sqlx::query_as!(
+        AsNeededTaken,
+        r#"SELECT max(recorded_at) AS "last: DateTime<Utc>",
+                  count(*) FILTER (WHERE recorded_at > now() - interval '24 hours') AS "in_day!"
+           FROM administration
+           WHERE line_id = $1 AND slot IS NULL AND outcome IN ('donne', 'aide_prise')"#,
+        line
+    )
+    .fetch_one(conn)
+    .await
+    .context("reading a si-besoin line's doses")
+    .map_err(db_error)
+}
+
 pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, AppError> {
     let e = enter(id, Section::Soins, Action::Write).await?;
     let outcome = Outcome::parse(&input.outcome).ok_or_else(|| {
@@ -200,17 +225,7 @@ pub async fn record_dose(id: Uuid, input: DoseInput) -> Result<DoseRecorded, App
                 .await
                 .context("locking a prescription line")
                 .map_err(db_error)?;
-                let taken = sqlx::query!(
-                    r#"SELECT max(recorded_at) AS "last: DateTime<Utc>",
-                              count(*) FILTER (WHERE recorded_at > now() - interval '24 hours') AS "in_day!"
-                       FROM administration
-                       WHERE line_id = $1 AND slot IS NULL AND outcome IN ('donne', 'aide_prise')"#,
-                    input.line_id
-                )
-                .fetch_one(&mut *tx)
-                .await
-                .context("reading a si-besoin line's doses")
-                .map_err(db_error)?;
+                let taken = as_needed_taken(&mut tx, input.line_id).await?;
                 let interval = Duration::minutes(i64::from(line.min_interval_minutes.unwrap_or(0)));
                 if let Some(last) = taken.last.filter(|last| now - *last < interval) {
                     return Err(AppError::invalid(

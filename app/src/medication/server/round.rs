@@ -192,17 +192,7 @@ async fn as_needed_of(
         .iter()
         .filter(|l| l.as_needed && l.usager_id == usager)
     {
-        let taken = sqlx::query!(
-            r#"SELECT max(recorded_at) AS "last: DateTime<Utc>",
-                      count(*) FILTER (WHERE recorded_at > now() - interval '24 hours') AS "in_day!"
-               FROM administration
-               WHERE line_id = $1 AND slot IS NULL AND outcome IN ('donne', 'aide_prise')"#,
-            l.id
-        )
-        .fetch_one(&mut *conn)
-        .await
-        .context("reading a si-besoin line's doses")
-        .map_err(db_error)?;
+        let taken = super::administration::as_needed_taken(&mut *conn, l.id).await?;
         out.push(AsNeededDose {
             line_id: l.id,
             drug: l.drug.clone(),

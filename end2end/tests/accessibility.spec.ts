@@ -67,6 +67,19 @@ test("la distribution des médicaments, la vue du jour et le tableau des prises"
   await page.waitForURL(/\/soins$/);
   await hydrated(page);
   await expect(page.getByTestId("tableau-prises")).toBeVisible();
+  await expect(page.getByTestId("liaison")).toBeVisible();
+  // The wide tables scroll in their own region: the page never scrolls sideways.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await page.getByText("Modifier la fiche de liaison").click();
+  await expectNoViolations(page);
+  // The prescription page, with a drug searched and the si-besoin fields open.
+  await page.getByTestId("nouvelle-prescription").click();
+  await page.waitForURL(/\/soins\/prescription$/);
+  await hydrated(page);
+  await page.getByLabel("Médicament : nom ou substance").fill("parac");
+  await expect(page.getByTestId("medicaments-trouves")).toBeVisible();
+  await page.getByLabel("Si besoin").check();
+  await expect(page.getByLabel("Indication")).toBeVisible();
   await expectNoViolations(page);
 });
 

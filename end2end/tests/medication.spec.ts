@@ -48,7 +48,7 @@ test("l'infirmier saisit une ordonnance (recherche, lecteur de code-barres, alle
   await page.getByText("Ajouter une allergie ou une intolérance").click();
   await page.getByLabel("Substance").fill("Amoxicilline");
   await page.getByRole("button", { name: "Enregistrer l’allergie" }).click();
-  await expect(page.getByTestId("allergies").first()).toContainText("Amoxicilline");
+  await expect(page.getByTestId("allergies-en-cours")).toContainText("Amoxicilline");
 
   await page.getByTestId("nouvelle-prescription").click();
   await page.waitForURL(/\/soins\/prescription$/);

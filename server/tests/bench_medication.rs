@@ -214,4 +214,31 @@ async fn bench_medication(pool: PgPool) {
         median(second.clone()),
         p95(second)
     );
+
+    // The printed documents of a person with a year of administrations:
+    // the administration report of the longest period (92 days) and the DLU.
+    let person = doses[0].0;
+    let from = (app::time::today_paris() - chrono::Duration::days(91)).to_string();
+    for (label, path) in [
+        (
+            "administration report, 92 days (PDF)",
+            format!("/medicaments/{person}/prises.pdf?du={from}&au={day}"),
+        ),
+        ("DLU (PDF)", format!("/medicaments/{person}/dlu.pdf")),
+    ] {
+        let mut times = Vec::new();
+        let mut size = 0;
+        for _ in 0..20 {
+            let t = Instant::now();
+            let response = nurse.client.get(nurse.url(&path)).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            size = response.bytes().await.unwrap().len();
+            times.push(t.elapsed());
+        }
+        println!(
+            "{label}: median {:.1?}, p95 {:.1?}, {size} bytes",
+            median(times.clone()),
+            p95(times)
+        );
+    }
 }

@@ -159,19 +159,23 @@ fn NewPrescription(id: Uuid) -> impl IntoView {
                 <div class="field"><label for="pr-date">"Date de l’ordonnance"</label>
                     <input id="pr-date" type="date" required
                         prop:value=prescribed_on on:input=move |ev| prescribed_on.set(event_target_value(&ev))/></div>
-                <div class="field"><label for="pr-scan">"Scan de l’ordonnance"</label>
-                    <select id="pr-scan" on:change=move |ev| document.set(event_target_value(&ev)) aria-describedby="pr-scan-aide">
-                        <option value="">"Aucun pour le moment"</option>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                scans.await.map(|d| d.documents.into_iter().filter(|d| d.kind == "ordonnance").map(|d| view! {
-                                    <option value=d.id.to_string()>{format!("{} — {}", d.title, d.uploaded)}</option>
-                                }).collect_view()).ok()
-                            })}
-                        </Transition>
-                    </select>
-                    <p class="hint" id="pr-scan-aide">"Déposez d’abord le scan dans les documents du dossier (type « Ordonnance »)."</p>
-                </div>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let scans: Vec<(String, String)> = scans.await.map(|d| d.documents.into_iter()
+                            .filter(|d| d.kind == "ordonnance")
+                            .map(|d| (d.id.to_string(), format!("{} — {}", d.title, d.uploaded)))
+                            .collect()).unwrap_or_default();
+                        view! {
+                            <div class="field"><label for="pr-scan">"Scan de l’ordonnance"</label>
+                                <select id="pr-scan" on:change=move |ev| document.set(event_target_value(&ev)) aria-describedby="pr-scan-aide">
+                                    <option value="">"Aucun pour le moment"</option>
+                                    {scans.into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                                </select>
+                                <p class="hint" id="pr-scan-aide">"Déposez d’abord le scan dans les documents du dossier (type « Ordonnance »)."</p>
+                            </div>
+                        }
+                    })}
+                </Transition>
             </fieldset>
             <For each=move || drafts.get() key=|d| d.key let:draft>
                 <LineFields draft=draft
@@ -295,7 +299,7 @@ fn LineFields(draft: Draft, remove: Callback<usize>, removable: Signal<bool>) ->
                                     let (cis, name) = (d.cis.clone(), d.name.clone());
                                     view! {
                                         <li>
-                                            <button type="button" class="link-button" on:click=move |_| {
+                                            <button type="button" class="button" on:click=move |_| {
                                                 line.update(|l| { l.cis = cis.clone(); l.drug = name.clone(); });
                                                 search.set(String::new());
                                             }>{d.name}</button>

@@ -1,5 +1,6 @@
 //! Demo prescriptions and medication rounds, for six people of the FAM
-//! (four of the AES's unit, two of the other unit): aide-à-la-prise
+//! (four of the AES's unit, two of the other unit) and two residents of
+//! the foyer (aide à la prise by the éducateurs): aide-à-la-prise
 //! lines, nurse-only ones (two insulins, an anticoagulant), a si-besoin
 //! paracetamol; two weeks of past rounds with a few refusals and one missed
 //! dose; today's morning round done for most. Loaded after the drug
@@ -179,6 +180,29 @@ const LINES: &[&[Line]] = &[
         true,
         false,
     )],
+    // The foyer: treatments given with aide à la prise by the éducateurs.
+    &[(
+        "67814630",
+        "LEVOTHYROX 75 microgrammes",
+        "1",
+        "comprime",
+        "orale",
+        &["matin"],
+        1,
+        true,
+        false,
+    )],
+    &[(
+        "63725830",
+        "DEPAKINE CHRONO 500 mg",
+        "1",
+        "comprime",
+        "orale",
+        &["matin", "soir"],
+        1,
+        true,
+        false,
+    )],
 ];
 
 pub async fn load(pool: &PgPool) -> Result<()> {
@@ -214,6 +238,19 @@ pub async fn load(pool: &PgPool) -> Result<()> {
     )
     .fetch_all(&mut *tx)
     .await?;
+    // And the first two residents of the foyer, by name.
+    let mut people = people;
+    people.extend(
+        sqlx::query_scalar!(
+            r#"SELECT u.id FROM current_accompagnement a JOIN usager u ON u.id = a.usager_id
+               JOIN etablissement e ON e.id = a.etablissement_id
+               WHERE e.kind = 'foyer_hebergement' AND e.organisation_id = $1
+               ORDER BY u.used_last_name, u.used_first_name LIMIT 2"#,
+            org
+        )
+        .fetch_all(&mut *tx)
+        .await?,
+    );
     let today = app::time::today_paris();
     let start = today - Duration::days(30);
     let now = chrono::Utc::now();

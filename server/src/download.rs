@@ -63,41 +63,50 @@ pub async fn projet(
     };
     let loaded = in_context(&state, request, app::projet::server::document(id)).await;
     let result = match loaded {
-        Ok(doc) => tokio::task::spawn_blocking(move || {
-            let bytes = if falc {
-                crate::projet_pdf::falc_pdf(&doc)
+        Ok(doc) => {
+            let name = format!(
+                "{}-{}",
+                if falc {
+                    "mon-projet-facile-a-lire"
+                } else {
+                    "projet-personnalise"
+                },
+                file_part(&doc.view.informations.name)
+            );
+            let render = if falc {
+                crate::projet_pdf::falc_pdf
             } else {
-                crate::projet_pdf::projet_pdf(&doc)
+                crate::projet_pdf::projet_pdf
             };
-            let name = app::usager::identity::normalise_trait(&doc.view.informations.name)
-                .unwrap_or_default()
-                .replace(' ', "-")
-                .to_lowercase();
-            bytes.map(|bytes| Download {
-                file_name: format!(
-                    "{}-{name}.pdf",
-                    if falc {
-                        "mon-projet-facile-a-lire"
-                    } else {
-                        "projet-personnalise"
-                    }
-                ),
-                media_type: "application/pdf".into(),
-                bytes,
-            })
-        })
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r)
-        .map_err(|e| {
-            tracing::error!(error = %e, "writing a projet PDF");
-            AppError::Internal {
-                request_id: "pdf".into(),
-            }
-        }),
+            pdf(name, doc, render).await
+        }
         Err(e) => Err(e),
     };
     attachment(result)
+}
+
+/// Writes a PDF off the async runtime; a failure is logged and reaches the
+/// browser as the French "internal error" page, never its text.
+async fn pdf<T: Send + 'static>(
+    name: String,
+    data: T,
+    render: fn(&T) -> Result<Vec<u8>, String>,
+) -> Result<Download, AppError> {
+    tokio::task::spawn_blocking(move || render(&data))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
+        .map(|bytes| Download {
+            file_name: format!("{name}.pdf"),
+            media_type: "application/pdf".into(),
+            bytes,
+        })
+        .map_err(|e| {
+            tracing::error!(error = %e, file = %name, "writing a PDF");
+            AppError::Internal {
+                request_id: "pdf".into(),
+            }
+        })
 }
 
 /// `GET /medicaments/{usager}/{variant}`: the circuit du médicament's
@@ -113,55 +122,36 @@ pub async fn medication(
         return refusal(AppError::NotFound);
     };
     use app::medication::server::report;
-    let (kind, rendered) = match variant.as_str() {
-        "dlu.pdf" => {
-            let loaded = in_context(&state, request, report::emergency_liaison(id)).await;
-            let Ok(d) = loaded else {
-                return refusal(loaded.err().unwrap_or(AppError::NotFound));
-            };
-            let name = d.person.name.clone();
-            (
-                format!("dlu-{}", file_part(&name)),
-                tokio::task::spawn_blocking(move || crate::medication_pdf::dlu_pdf(&d)).await,
-            )
-        }
+    let result = match variant.as_str() {
+        "dlu.pdf" => match in_context(&state, request, report::emergency_liaison(id)).await {
+            Ok(d) => {
+                let name = format!("dlu-{}", file_part(&d.person.name));
+                pdf(name, d, crate::medication_pdf::dlu_pdf).await
+            }
+            Err(e) => Err(e),
+        },
         "prises.pdf" => {
             let field = |k: &str| query.get(k).cloned().unwrap_or_default();
             let (from, to) = (field("du"), field("au"));
-            let loaded = in_context(
+            match in_context(
                 &state,
                 request,
                 report::administration_report(id, &from, &to),
             )
-            .await;
-            let Ok(r) = loaded else {
-                return refusal(loaded.err().unwrap_or(AppError::NotFound));
-            };
-            let name = r.person.name.clone();
-            (
-                format!(
-                    "administration-medicaments-{}-{from}-{to}",
-                    file_part(&name)
-                ),
-                tokio::task::spawn_blocking(move || crate::medication_pdf::report_pdf(&r)).await,
-            )
-        }
-        _ => return refusal(AppError::NotFound),
-    };
-    let result = rendered
-        .map_err(|e| e.to_string())
-        .and_then(|r| r)
-        .map(|bytes| Download {
-            file_name: format!("{kind}.pdf"),
-            media_type: "application/pdf".into(),
-            bytes,
-        })
-        .map_err(|e| {
-            tracing::error!(error = %e, "writing a medication PDF");
-            AppError::Internal {
-                request_id: "pdf".into(),
+            .await
+            {
+                Ok(r) => {
+                    let name = format!(
+                        "administration-medicaments-{}-{from}-{to}",
+                        file_part(&r.person.name)
+                    );
+                    pdf(name, r, crate::medication_pdf::report_pdf).await
+                }
+                Err(e) => Err(e),
             }
-        });
+        }
+        _ => Err(AppError::NotFound),
+    };
     attachment(result)
 }
 

@@ -12,7 +12,6 @@ use crate::access::{Action, Section};
 use crate::medical::DirectiveStatus;
 use crate::soins::{AllergyView, Liaison, MeasureSetView};
 use crate::state::db_error;
-use crate::usager::administrative::{ContactRole, ProtectionKind};
 use crate::usager::identity::Sex;
 use crate::{time, validate};
 use anyhow::Context as _;
@@ -216,60 +215,36 @@ pub async fn emergency_liaison(id: Uuid) -> Result<EmergencyLiaison, AppError> {
     let e = enter(id, Section::Soins, Action::Read).await?;
     let mut tx = e.state.begin().await?;
     let today = time::today_paris();
-    let contacts = sqlx::query!(
-        r#"SELECT role, first_name || ' ' || upper(last_name) AS "name!", relationship, phone
-           FROM contact WHERE usager_id = $1 ORDER BY call_order, last_name"#,
-        id
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .context("reading the contacts of a DLU")
-    .map_err(db_error)?
-    .into_iter()
-    .map(|c| {
-        format!(
-            "{} — {} ({}){}",
-            ContactRole::label_of(&c.role),
-            c.name,
-            c.relationship,
-            c.phone.map(|p| format!(" — {p}")).unwrap_or_default()
-        )
-    })
-    .collect();
-    let protections = sqlx::query!(
-        r#"SELECT kind, mandataire, mandataire_phone FROM protection_measure
-           WHERE usager_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date >= $2)"#,
-        id,
-        today as _
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .context("reading the protection of a DLU")
-    .map_err(db_error)?
-    .into_iter()
-    .map(|p| {
-        format!(
-            "{} — {}{}",
-            ProtectionKind::label_of(&p.kind),
-            p.mandataire,
-            p.mandataire_phone
-                .map(|t| format!(" — {t}"))
-                .unwrap_or_default()
-        )
-    })
-    .collect();
+    use crate::usager::server::administrative::{contacts_of, professionals_of, protections_of};
+    let contacts = contacts_of(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            format!(
+                "{} — {} ({}){}",
+                c.role.label(),
+                c.name,
+                c.relationship,
+                c.phone.map(|p| format!(" — {p}")).unwrap_or_default()
+            )
+        })
+        .collect();
+    let protections = protections_of(&mut tx, id, today)
+        .await?
+        .into_iter()
+        .filter(|p| p.current)
+        .map(|p| {
+            format!(
+                "{} — {}{}",
+                p.kind,
+                p.mandataire,
+                p.phone.map(|t| format!(" — {t}")).unwrap_or_default()
+            )
+        })
+        .collect();
     let mut medecin_traitant = None;
     let mut professionals = Vec::new();
-    for p in sqlx::query!(
-        r#"SELECT role, name, phone, medecin_traitant FROM external_professional
-           WHERE usager_id = $1 ORDER BY medecin_traitant DESC, role"#,
-        id
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .context("reading the professionals of a DLU")
-    .map_err(db_error)?
-    {
+    for p in professionals_of(&mut tx, id).await? {
         let words = format!(
             "{} — {}{}",
             p.name,

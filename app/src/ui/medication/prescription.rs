@@ -183,7 +183,7 @@ fn NewPrescription(id: Uuid) -> impl IntoView {
                     removable=Signal::derive(move || drafts.with(|d| d.len() > 1))/>
             </For>
             <button type="button" class="button" on:click=add_line>"Ajouter une ligne"</button>
-            <SendOutcome result=Signal::derive(move || send.value().get()) pending=send.pending() confirm=Callback::new(move |_| { send.dispatch(true); })/>
+            <SendOutcome result=Signal::derive(move || send.value().get()) confirm=Callback::new(move |_| { send.dispatch(true); })/>
             <button type="submit" class="button button-primary" disabled=move || send.pending().get()>
                 {move || if send.pending().get() { "Enregistrement…" } else { "Enregistrer la prescription" }}
             </button>
@@ -196,11 +196,9 @@ fn NewPrescription(id: Uuid) -> impl IntoView {
 #[component]
 fn SendOutcome(
     result: Signal<Option<Result<Treatments, AppError>>>,
-    pending: Memo<bool>,
     confirm: Callback<()>,
 ) -> impl IntoView {
     move || {
-        let _ = pending.get();
         match result.get() {
             Some(Err(e)) => match allergy_of(&e) {
                 Some(reason) => view! {
@@ -514,7 +512,7 @@ fn ChangeForm(id: Uuid, line: Uuid, t: Treatments) -> impl IntoView {
             <div class="field"><label for="ch-reason">"Motif du changement"</label>
                 <textarea id="ch-reason" rows="2" required maxlength="500"
                     prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea></div>
-            <SendOutcome result=Signal::derive(move || send.value().get()) pending=send.pending() confirm=Callback::new(move |_| { send.dispatch(true); })/>
+            <SendOutcome result=Signal::derive(move || send.value().get()) confirm=Callback::new(move |_| { send.dispatch(true); })/>
             <button type="submit" class="button button-primary" disabled=move || send.pending().get()>"Enregistrer le changement"</button>
         </form>
     }

@@ -18,63 +18,9 @@ pub async fn get_administrative(id: Uuid) -> Result<AdministrativeFile, AppError
     let e = enter(id, Section::Identite, Action::Read).await?;
     let today = time::today_paris();
     let mut tx = e.state.begin().await?;
-    let contacts = sqlx::query!(
-        r#"SELECT role, first_name || ' ' || upper(last_name) AS "name!", relationship, phone, email, call_order
-           FROM contact WHERE usager_id = $1 ORDER BY call_order, last_name"#,
-        id
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .context("loading contacts")
-    .map_err(db_error)?
-    .into_iter()
-    .filter_map(|r| {
-        Some(ContactView {
-            role: ContactRole::parse(&r.role)?,
-            name: r.name,
-            relationship: r.relationship,
-            phone: r.phone,
-            email: r.email,
-            call_order: r.call_order,
-        })
-    })
-    .collect();
-    let protections = sqlx::query!(
-        r#"SELECT kind, mandataire, mandataire_phone, start_date AS "start_date: NaiveDate",
-                  end_date AS "end_date: NaiveDate"
-           FROM protection_measure WHERE usager_id = $1 ORDER BY start_date DESC"#,
-        id
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .context("loading protection measures")
-    .map_err(db_error)?
-    .into_iter()
-    .map(|r| ProtectionView {
-        kind: ProtectionKind::label_of(&r.kind),
-        mandataire: r.mandataire,
-        phone: r.mandataire_phone,
-        period: period(r.start_date, r.end_date),
-        current: r.start_date <= today && r.end_date.is_none_or(|d| d >= today),
-    })
-    .collect();
-    let professionals = sqlx::query!(
-        r#"SELECT role, name, phone, medecin_traitant FROM external_professional
-           WHERE usager_id = $1 ORDER BY medecin_traitant DESC, role"#,
-        id
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .context("loading external professionals")
-    .map_err(db_error)?
-    .into_iter()
-    .map(|r| ProfessionalView {
-        role: r.role,
-        name: r.name,
-        phone: r.phone,
-        medecin_traitant: r.medecin_traitant,
-    })
-    .collect();
+    let contacts = contacts_of(&mut tx, id).await?;
+    let protections = protections_of(&mut tx, id, today).await?;
+    let professionals = professionals_of(&mut tx, id).await?;
     let referents = sqlx::query!(
         r#"SELECT e.name AS etablissement, a.first_name || ' ' || a.last_name AS "name!",
                   r.since AS "since: NaiveDate"
@@ -115,6 +61,86 @@ pub async fn get_administrative(id: Uuid) -> Result<AdministrativeFile, AppError
         referent_candidates,
         can_edit,
     })
+}
+
+/// The person's contacts, in call order.
+pub(crate) async fn contacts_of(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+) -> Result<Vec<ContactView>, AppError> {
+    Ok(sqlx::query!(
+        r#"SELECT role, first_name || ' ' || upper(last_name) AS "name!", relationship, phone, email, call_order
+           FROM contact WHERE usager_id = $1 ORDER BY call_order, last_name"#,
+        id
+    )
+    .fetch_all(conn)
+    .await
+    .context("loading contacts")
+    .map_err(db_error)?
+    .into_iter()
+    .filter_map(|r| {
+        Some(ContactView {
+            role: ContactRole::parse(&r.role)?,
+            name: r.name,
+            relationship: r.relationship,
+            phone: r.phone,
+            email: r.email,
+            call_order: r.call_order,
+        })
+    })
+    .collect())
+}
+
+/// The protection measures, newest first, each saying whether it is in
+/// force on `today`.
+pub(crate) async fn protections_of(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+    today: NaiveDate,
+) -> Result<Vec<ProtectionView>, AppError> {
+    Ok(sqlx::query!(
+        r#"SELECT kind, mandataire, mandataire_phone, start_date AS "start_date: NaiveDate",
+                  end_date AS "end_date: NaiveDate"
+           FROM protection_measure WHERE usager_id = $1 ORDER BY start_date DESC"#,
+        id
+    )
+    .fetch_all(conn)
+    .await
+    .context("loading protection measures")
+    .map_err(db_error)?
+    .into_iter()
+    .map(|r| ProtectionView {
+        kind: ProtectionKind::label_of(&r.kind),
+        mandataire: r.mandataire,
+        phone: r.mandataire_phone,
+        period: period(r.start_date, r.end_date),
+        current: r.start_date <= today && r.end_date.is_none_or(|d| d >= today),
+    })
+    .collect())
+}
+
+/// The professionals outside the organisation, the médecin traitant first.
+pub(crate) async fn professionals_of(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+) -> Result<Vec<ProfessionalView>, AppError> {
+    Ok(sqlx::query!(
+        r#"SELECT role, name, phone, medecin_traitant FROM external_professional
+           WHERE usager_id = $1 ORDER BY medecin_traitant DESC, role"#,
+        id
+    )
+    .fetch_all(conn)
+    .await
+    .context("loading external professionals")
+    .map_err(db_error)?
+    .into_iter()
+    .map(|r| ProfessionalView {
+        role: r.role,
+        name: r.name,
+        phone: r.phone,
+        medecin_traitant: r.medecin_traitant,
+    })
+    .collect())
 }
 
 /// Staff assigned where the person is accompanied today (same

@@ -61,6 +61,10 @@ ensure_build_tools() {
     step "PostgreSQL"
     apt_install postgresql
   fi
+  if ! command -v espeak-ng >/dev/null; then
+    step "espeak-ng (lecture à voix haute, paquet Debian)"
+    apt_install espeak-ng
+  fi
 }
 
 ensure_test_tools() {

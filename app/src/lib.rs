@@ -10,6 +10,7 @@ pub mod auth;
 pub mod codes;
 pub mod document;
 pub mod error;
+pub mod espace;
 pub mod medical;
 pub mod medication;
 pub mod organisation;
@@ -172,6 +173,21 @@ lazy_page!(
     "Le référentiel des médicaments."
 );
 lazy_page!(
+    SpaceRoute,
+    ui::espace::SpaceMainPage,
+    "Les pages de l’espace personnel d’un usager."
+);
+lazy_page!(
+    CardRoute,
+    ui::espace::CardSignInPage,
+    "La connexion avec la carte personnelle."
+);
+lazy_page!(
+    SpaceStaffRoute,
+    ui::espace::SpaceStaffPage,
+    "L’espace personnel d’un usager, vu par l’équipe."
+);
+lazy_page!(
     RightsRoute,
     ui::access::RightsPage,
     "L’administration des droits."
@@ -197,8 +213,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=ui::Home ssr=SsrMode::Async/>
                 <Route path=path!("/connexion") view=ui::auth::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/usagers") view=ui::usager::UsagersPage ssr=SsrMode::Async/>
+                <Route path=path!("/usagers/:id/espace") view={Lazy::<SpaceStaffRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/usagers/:id/:section?") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/usagers/:id/soins/prescription") view={Lazy::<PrescriptionRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/mon-espace/:page?") view={Lazy::<SpaceRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/carte/:token") view={Lazy::<CardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/usagers/:id/projets/:projet") view={Lazy::<ProjetRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cahier") view={Lazy::<CahierRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/agenda") view={Lazy::<AgendaRoute>::new()} ssr=SsrMode::Async/>

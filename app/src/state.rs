@@ -35,6 +35,8 @@ pub struct LoginThrottle {
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
     pub session_idle_minutes: u32,
+    /// Minutes without a touch after which a person's own space ends.
+    pub espace_idle_minutes: u32,
     /// How long an emergency access (bris de glace) lasts.
     pub break_glass_hours: u32,
     pub session_absolute_hours: u32,
@@ -45,6 +47,7 @@ impl Default for AuthConfig {
     fn default() -> Self {
         AuthConfig {
             session_idle_minutes: 15,
+            espace_idle_minutes: 5,
             break_glass_hours: 4,
             session_absolute_hours: 12,
             login_throttle: LoginThrottle {

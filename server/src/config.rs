@@ -80,6 +80,10 @@ impl Config {
                 "PARCOURS_SESSION_IDLE_MINUTES",
                 defaults.session_idle_minutes,
             )?,
+            espace_idle_minutes: parse_var(
+                "PARCOURS_ESPACE_IDLE_MINUTES",
+                defaults.espace_idle_minutes,
+            )?,
             break_glass_hours: parse_var("PARCOURS_BREAK_GLASS_HOURS", defaults.break_glass_hours)?,
             session_absolute_hours: parse_var(
                 "PARCOURS_SESSION_MAX_HOURS",

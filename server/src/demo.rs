@@ -396,6 +396,7 @@ async fn load(tx: &mut Transaction<'_, Postgres>) -> Result<()> {
     crate::demo_record::load(tx, org, &usagers).await?;
     crate::demo_projet::load(tx, org).await?;
     crate::demo_soins::load(tx, org).await?;
+    crate::demo_espace::load(tx, org).await?;
     Ok(())
 }
 

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 /// Runs `work` as a server function runs: with the request's parts (the
 /// session) and the application state in its context.
-async fn in_context<T, F>(state: &ServerState, request: Request<Body>, work: F) -> T
+pub(crate) async fn in_context<T, F>(state: &ServerState, request: Request<Body>, work: F) -> T
 where
     F: std::future::Future<Output = T>,
 {
@@ -87,7 +87,7 @@ pub async fn projet(
 
 /// Writes a PDF off the async runtime; a failure is logged and reaches the
 /// browser as the French "internal error" page, never its text.
-async fn pdf<T: Send + 'static>(
+pub(crate) async fn pdf<T: Send + 'static>(
     name: String,
     data: T,
     render: fn(&T) -> Result<Vec<u8>, String>,
@@ -163,7 +163,7 @@ fn file_part(name: &str) -> String {
         .to_lowercase()
 }
 
-fn attachment(result: Result<Download, AppError>) -> Response {
+pub(crate) fn attachment(result: Result<Download, AppError>) -> Response {
     match result {
         Ok(d) => {
             let disposition = HeaderValue::from_str(&content_disposition(&d.file_name))
@@ -189,7 +189,7 @@ fn attachment(result: Result<Download, AppError>) -> Response {
 
 /// The refusal as a short French page, with the error's status (the
 /// message escaped: a reason may one day quote what someone typed).
-fn refusal(e: AppError) -> Response {
+pub(crate) fn refusal(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let page = format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Document indisponible — Parcours</title></head>\

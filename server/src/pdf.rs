@@ -39,6 +39,21 @@ pub(crate) enum Op {
         y: f32,
         size: f32,
     },
+    /// A raster image (JPEG or PNG) in a square box, top-left at (x, y).
+    Image {
+        x: f32,
+        y: f32,
+        size: f32,
+        png: bool,
+        bytes: Vec<u8>,
+    },
+    /// Filled squares of `module` points (a QR code's dark modules).
+    Squares {
+        x: f32,
+        y: f32,
+        module: f32,
+        cells: Vec<(u32, u32)>,
+    },
 }
 
 /// A word with its measured width, for textwrap.
@@ -245,6 +260,49 @@ pub(crate) fn draw(layout: Layout, metadata: Metadata, footer: &str) -> Result<V
                 Op::Pictogram { key, x, y, size } => {
                     draw_pictogram(&mut surface, &key, x, y, size);
                     surface.set_fill(Some(ink.clone()));
+                }
+                Op::Image {
+                    x,
+                    y,
+                    size,
+                    png,
+                    bytes,
+                } => {
+                    let data = krilla::Data::from(bytes);
+                    let image = if png {
+                        krilla::image::Image::from_png(data, true)
+                    } else {
+                        krilla::image::Image::from_jpeg(data, true)
+                    };
+                    // A photo that cannot be read is left out, not fatal.
+                    if let (Ok(image), Some(size)) =
+                        (image, krilla::geom::Size::from_wh(size, size))
+                    {
+                        surface.push_transform(&krilla::geom::Transform::from_translate(x, y));
+                        surface.draw_image(image, size);
+                        surface.pop();
+                    }
+                }
+                Op::Squares {
+                    x,
+                    y,
+                    module,
+                    cells,
+                } => {
+                    let mut b = PathBuilder::new();
+                    for (cx, cy) in cells {
+                        if let Some(r) = krilla::geom::Rect::from_xywh(
+                            x + cx as f32 * module,
+                            y + cy as f32 * module,
+                            module,
+                            module,
+                        ) {
+                            b.push_rect(r);
+                        }
+                    }
+                    if let Some(path) = b.finish() {
+                        surface.draw_path(&path);
+                    }
                 }
             }
         }

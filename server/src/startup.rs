@@ -226,6 +226,15 @@ pub fn router(
             "/medicaments/{id}/{variant}",
             get(crate::download::medication),
         )
+        .route(
+            "/mon-espace/ecouter/{page}/{block}",
+            get(crate::espace::audio),
+        )
+        .route("/mon-espace/photo", get(crate::espace::photo))
+        .route(
+            "/usagers/{id}/espace/carte.pdf",
+            axum::routing::post(crate::espace::card),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

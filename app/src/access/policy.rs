@@ -17,6 +17,9 @@ pub enum Policy {
     StaffList,
     /// A family account, listing its own links.
     FamilyList,
+    /// The person accompanied, in their own space: the usager is the
+    /// session's, never an argument; anyone else is refused and traced.
+    Espace,
     /// One section of one usager's record (argument `id`), through `authorize`.
     Record { section: Section, action: Action },
     /// A staff member asking emergency access to an usager of the organisation.
@@ -71,6 +74,45 @@ pub const POLICIES: &[(&str, Policy)] = &[
     ("/api/cle_hors_ligne", Policy::SignedIn),
     ("/api/mes_usagers", Policy::StaffList),
     ("/api/famille_usagers", Policy::FamilyList),
+    ("/api/espace_connexion", Policy::Public),
+    ("/api/espace_page", Policy::Espace),
+    ("/api/espace_fin", Policy::Espace),
+    ("/api/espace_dire", Policy::Espace),
+    (
+        "/api/espace_etat",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Read,
+        },
+    ),
+    (
+        "/api/espace_ouvrir",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/espace_fermer",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/espace_accompagner",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
+    (
+        "/api/falc_relu",
+        Policy::Record {
+            section: Section::Projet,
+            action: Action::Write,
+        },
+    ),
     (
         "/api/usager",
         Policy::Record {

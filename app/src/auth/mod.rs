@@ -22,6 +22,19 @@ pub enum AccountKind {
     Staff,
     /// A family member or legal representative.
     Family,
+    /// The person accompanied, in their own space ("Mon espace").
+    Usager,
+}
+
+impl AccountKind {
+    /// The kind stored in `account.kind`.
+    pub fn parse(code: &str) -> AccountKind {
+        match code {
+            "staff" => AccountKind::Staff,
+            "usager" => AccountKind::Usager,
+            _ => AccountKind::Family,
+        }
+    }
 }
 
 /// The signed-in person, as the UI shows them.
@@ -60,6 +73,7 @@ impl CurrentUser {
                     format!("{} · {}", p.label(), self.etablissements.join(", "))
                 }
             }
+            (AccountKind::Usager, _) => "Mon espace".to_string(),
             _ => "Espace famille".to_string(),
         }
     }
@@ -83,6 +97,7 @@ impl CurrentUser {
         match self.kind {
             AccountKind::Staff => "/usagers",
             AccountKind::Family => "/famille",
+            AccountKind::Usager => "/mon-espace",
         }
     }
 }

@@ -48,7 +48,7 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 
 /// A hash of a random password, verified against when the login is unknown
 /// so that both cases take the same time.
-fn decoy_hash() -> &'static str {
+pub(crate) fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| {
         hash_password(&Uuid::new_v4().to_string()).expect("argon2 with default parameters")
@@ -101,7 +101,7 @@ fn hash_budget(per_second: u32) -> &'static governor::DefaultDirectRateLimiter {
 
 /// Holds back a sign-in attempt as `LoginThrottle` describes, with the
 /// number of minutes to wait.
-async fn throttle(state: &AppState, login: &str, source: &str) -> Result<(), AppError> {
+pub(crate) async fn throttle(state: &AppState, login: &str, source: &str) -> Result<(), AppError> {
     use chrono::{DateTime, Duration, Utc};
     let policy = &state.config.login_throttle;
     let r = sqlx::query!(
@@ -158,6 +158,32 @@ async fn throttle(state: &AppState, login: &str, source: &str) -> Result<(), App
     Ok(())
 }
 
+/// Counts a failed sign-in of `login` from `source` for `throttle`.
+pub(crate) async fn record_failure(
+    state: &AppState,
+    login: &str,
+    source: &str,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "INSERT INTO login_failure (login, source) VALUES ($1, $2)",
+        login,
+        source
+    )
+    .execute(&state.pool)
+    .await
+    .context("recording a login failure")
+    .map_err(crate::state::db_error)?;
+    Ok(())
+}
+
+/// Verifies a secret against an Argon2 hash off the runtime.
+pub(crate) async fn verify_off_runtime(secret: String, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || verify_password(&secret, &hash))
+        .await
+        .context("password verification task")
+        .map_err(crate::state::internal)
+}
+
 /// A session that cannot be read or written: the sessions live in
 /// PostgreSQL, so a store that does not answer is the database being
 /// unreachable (`Unavailable`, 503), anything else a bug.
@@ -199,7 +225,7 @@ pub(crate) async fn login(login: String, password: String) -> Result<CurrentUser
     throttle(&state, &login, &source).await?;
 
     let account = sqlx::query!(
-        r#"SELECT id, password_hash FROM account WHERE login = $1 AND active"#,
+        r#"SELECT id, password_hash FROM account WHERE login = $1 AND active AND kind <> 'usager'"#,
         login
     )
     .fetch_optional(&state.pool)
@@ -218,15 +244,7 @@ pub(crate) async fn login(login: String, password: String) -> Result<CurrentUser
         .map_err(crate::state::internal)?;
 
     let Some(account_id) = account_id.filter(|_| ok) else {
-        sqlx::query!(
-            "INSERT INTO login_failure (login, source) VALUES ($1, $2)",
-            login,
-            source
-        )
-        .execute(&state.pool)
-        .await
-        .context("recording a login failure")
-        .map_err(crate::state::db_error)?;
+        record_failure(&state, &login, &source).await?;
         tracing::info!(login = %login, source = %source, "sign-in refused");
         return Err(AppError::BadCredentials);
     };
@@ -245,12 +263,30 @@ pub(crate) async fn login(login: String, password: String) -> Result<CurrentUser
     .context("recording a successful sign-in's address")
     .map_err(crate::state::db_error)?;
 
+    start_session(account_id, None).await?;
+    tracing::info!(%account_id, "signed in");
+
+    load_current_user(&state, account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// Starts a session for the account on this device: a new session id (no
+/// session fixation), the principal stored, and, when given, an idle
+/// expiry of its own (the person's space ends after a few minutes without
+/// a touch). Whatever the session held before is gone: a professional's
+/// session on the tablet is never shared with the person they open the
+/// space for.
+pub async fn start_session(account_id: Uuid, idle_minutes: Option<u32>) -> Result<(), AppError> {
     let session = session().await?;
-    // A new session id at sign-in prevents session fixation.
     session
         .cycle_id()
         .await
         .map_err(|e| session_error(e, "cycling session id"))?;
+    session
+        .remove_value(SESSION_KEY)
+        .await
+        .map_err(|e| session_error(e, "clearing the previous principal"))?;
     session
         .insert(
             SESSION_KEY,
@@ -261,11 +297,21 @@ pub(crate) async fn login(login: String, password: String) -> Result<CurrentUser
         )
         .await
         .map_err(|e| session_error(e, "storing the principal in the session"))?;
-    tracing::info!(%account_id, "signed in");
+    if let Some(minutes) = idle_minutes {
+        session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::minutes(minutes as i64),
+        )));
+    }
+    Ok(())
+}
 
-    load_current_user(&state, account_id)
+/// Ends the session on this device, whoever holds it.
+pub async fn end_session() -> Result<(), AppError> {
+    session()
         .await?
-        .ok_or(AppError::Unauthenticated)
+        .flush()
+        .await
+        .map_err(|e| session_error(e, "flushing session"))
 }
 
 pub(crate) async fn logout() -> Result<(), AppError> {
@@ -343,11 +389,7 @@ pub async fn require_principal() -> Result<Principal, AppError> {
     Ok(Principal {
         account_id: stored.account_id,
         organisation_id: row.organisation_id,
-        kind: if row.kind == "staff" {
-            AccountKind::Staff
-        } else {
-            AccountKind::Family
-        },
+        kind: AccountKind::parse(&row.kind),
         profession: row.profession.as_deref().and_then(Profession::parse),
         dpo: row.dpo,
     })
@@ -377,11 +419,7 @@ async fn load_current_user(
     .map_err(crate::state::db_error)?;
     Ok(row.map(|r| CurrentUser {
         account_id,
-        kind: if r.kind == "staff" {
-            AccountKind::Staff
-        } else {
-            AccountKind::Family
-        },
+        kind: AccountKind::parse(&r.kind),
         first_name: r.first_name,
         last_name: r.last_name,
         profession: r.profession.as_deref().and_then(Profession::parse),

@@ -333,9 +333,226 @@ pub const PICTOGRAMS: &[Pictogram] = &[
     },
 ];
 
+/// The pictograms of the person's space (faces, the calendar, listening…),
+/// in the same line style; not offered for objectives.
+pub const SPACE_PICTOGRAMS: &[Pictogram] = &[
+    Pictogram {
+        key: "moi",
+        label: "Moi",
+        shapes: &[
+            Circle {
+                cx: 12.0,
+                cy: 7.0,
+                r: 4.0,
+            },
+            Poly(
+                &[
+                    (4.0, 21.0),
+                    (4.0, 18.0),
+                    (8.0, 14.0),
+                    (16.0, 14.0),
+                    (20.0, 18.0),
+                    (20.0, 21.0),
+                ],
+                false,
+            ),
+        ],
+    },
+    Pictogram {
+        key: "cible",
+        label: "Mon projet",
+        shapes: &[
+            Circle {
+                cx: 12.0,
+                cy: 12.0,
+                r: 9.0,
+            },
+            Circle {
+                cx: 12.0,
+                cy: 12.0,
+                r: 5.0,
+            },
+            Circle {
+                cx: 12.0,
+                cy: 12.0,
+                r: 1.0,
+            },
+        ],
+    },
+    Pictogram {
+        key: "calendrier",
+        label: "Ma semaine",
+        shapes: &[
+            Poly(&[(3.0, 5.0), (21.0, 5.0), (21.0, 21.0), (3.0, 21.0)], true),
+            Poly(&[(3.0, 10.0), (21.0, 10.0)], false),
+            Poly(&[(8.0, 3.0), (8.0, 7.0)], false),
+            Poly(&[(16.0, 3.0), (16.0, 7.0)], false),
+            Poly(&[(7.0, 15.0), (10.0, 15.0)], false),
+        ],
+    },
+    Pictogram {
+        key: "reunion",
+        label: "Une réunion",
+        shapes: &[
+            Circle {
+                cx: 6.0,
+                cy: 8.0,
+                r: 2.5,
+            },
+            Circle {
+                cx: 12.0,
+                cy: 6.0,
+                r: 2.5,
+            },
+            Circle {
+                cx: 18.0,
+                cy: 8.0,
+                r: 2.5,
+            },
+            Poly(&[(3.0, 15.0), (21.0, 15.0)], false),
+            Poly(&[(6.0, 15.0), (6.0, 21.0)], false),
+            Poly(&[(18.0, 15.0), (18.0, 21.0)], false),
+        ],
+    },
+    Pictogram {
+        key: "regarder",
+        label: "Qui a regardé",
+        shapes: &[
+            Poly(
+                &[
+                    (2.0, 12.0),
+                    (7.0, 7.0),
+                    (12.0, 5.0),
+                    (17.0, 7.0),
+                    (22.0, 12.0),
+                    (17.0, 17.0),
+                    (12.0, 19.0),
+                    (7.0, 17.0),
+                ],
+                true,
+            ),
+            Circle {
+                cx: 12.0,
+                cy: 12.0,
+                r: 3.0,
+            },
+        ],
+    },
+    Pictogram {
+        key: "ecouter",
+        label: "Écouter",
+        shapes: &[
+            Poly(
+                &[
+                    (3.0, 9.0),
+                    (7.0, 9.0),
+                    (12.0, 4.0),
+                    (12.0, 20.0),
+                    (7.0, 15.0),
+                    (3.0, 15.0),
+                ],
+                true,
+            ),
+            Poly(&[(16.0, 9.0), (17.0, 12.0), (16.0, 15.0)], false),
+            Poly(&[(19.0, 6.0), (21.0, 12.0), (19.0, 18.0)], false),
+        ],
+    },
+    Pictogram {
+        key: "content",
+        label: "Je suis content",
+        shapes: &[
+            Circle {
+                cx: 12.0,
+                cy: 12.0,
+                r: 9.0,
+            },
+            Poly(&[(9.0, 9.0), (9.0, 10.0)], false),
+            Poly(&[(15.0, 9.0), (15.0, 10.0)], false),
+            Poly(
+                &[(8.0, 14.0), (10.0, 16.0), (14.0, 16.0), (16.0, 14.0)],
+                false,
+            ),
+        ],
+    },
+    Pictogram {
+        key: "inquiet",
+        label: "Je suis inquiet",
+        shapes: &[
+            Circle {
+                cx: 12.0,
+                cy: 12.0,
+                r: 9.0,
+            },
+            Poly(&[(8.0, 8.0), (10.0, 7.0)], false),
+            Poly(&[(16.0, 8.0), (14.0, 7.0)], false),
+            Poly(&[(9.0, 10.0), (9.0, 11.0)], false),
+            Poly(&[(15.0, 10.0), (15.0, 11.0)], false),
+            Poly(
+                &[
+                    (8.0, 16.0),
+                    (10.0, 15.0),
+                    (12.0, 16.0),
+                    (14.0, 15.0),
+                    (16.0, 16.0),
+                ],
+                false,
+            ),
+        ],
+    },
+    Pictogram {
+        key: "triste",
+        label: "Je suis triste",
+        shapes: &[
+            Circle {
+                cx: 12.0,
+                cy: 12.0,
+                r: 9.0,
+            },
+            Poly(&[(9.0, 9.0), (9.0, 10.0)], false),
+            Poly(&[(15.0, 9.0), (15.0, 10.0)], false),
+            Poly(
+                &[(8.0, 17.0), (10.0, 15.0), (14.0, 15.0), (16.0, 17.0)],
+                false,
+            ),
+        ],
+    },
+    Pictogram {
+        key: "aide",
+        label: "J’ai besoin d’aide",
+        shapes: &[
+            Circle {
+                cx: 12.0,
+                cy: 12.0,
+                r: 9.0,
+            },
+            Circle {
+                cx: 12.0,
+                cy: 12.0,
+                r: 4.0,
+            },
+            Poly(&[(5.6, 5.6), (9.2, 9.2)], false),
+            Poly(&[(18.4, 5.6), (14.8, 9.2)], false),
+            Poly(&[(5.6, 18.4), (9.2, 14.8)], false),
+            Poly(&[(18.4, 18.4), (14.8, 14.8)], false),
+        ],
+    },
+    Pictogram {
+        key: "fin",
+        label: "J’ai fini",
+        shapes: &[
+            Poly(&[(14.0, 3.0), (4.0, 3.0), (4.0, 21.0), (14.0, 21.0)], false),
+            Poly(&[(10.0, 12.0), (21.0, 12.0)], false),
+            Poly(&[(17.0, 8.0), (21.0, 12.0), (17.0, 16.0)], false),
+        ],
+    },
+];
+
 /// The pictogram of a key, if it is in the set.
 pub fn pictogram(key: &str) -> Option<&'static Pictogram> {
-    PICTOGRAMS.iter().find(|p| p.key == key)
+    PICTOGRAMS
+        .iter()
+        .chain(SPACE_PICTOGRAMS)
+        .find(|p| p.key == key)
 }
 
 /// The pictogram as inline SVG markup (decorative: the text says the idea).

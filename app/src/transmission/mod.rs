@@ -100,6 +100,9 @@ pub struct TransmissionView {
     pub dar: Option<Dar>,
     pub important: bool,
     pub shared_family: bool,
+    /// Written by the person in their own space ("Je veux dire quelque
+    /// chose"): their own words.
+    pub usager_words: bool,
     pub version: i32,
     /// "corrigée le … par …" when `version` > 1.
     pub corrected: Option<String>,

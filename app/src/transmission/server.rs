@@ -388,7 +388,7 @@ async fn list(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<TransmissionV
         r#"SELECT t.id, t.usager_id, t.author_id, u.used_first_name || ' ' || upper(u.used_last_name) AS "usager!",
                   a.first_name || ' ' || a.last_name AS "author!", t.written_at AS "written_at: DateTime<Utc>",
                   t.category, t.body, t.dar_donnees, t.dar_actions, t.dar_resultats, t.important,
-                  t.shared_family, t.version, t.corrected_at AS "corrected_at: DateTime<Utc>",
+                  t.shared_family, t.usager_words, t.version, t.corrected_at AS "corrected_at: DateTime<Utc>",
                   (SELECT ca.first_name || ' ' || ca.last_name FROM transmission_version v
                    JOIN account ca ON ca.id = v.author_id
                    WHERE v.transmission_id = t.id AND v.version = t.version) AS corrected_by
@@ -417,6 +417,7 @@ async fn list(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<TransmissionV
             dar: dar(r.dar_donnees, r.dar_actions, r.dar_resultats),
             important: r.important,
             shared_family: r.shared_family,
+            usager_words: r.usager_words,
             version: r.version,
             corrected: r.corrected_at.map(|at| {
                 format!(

@@ -5,6 +5,7 @@ pub mod access;
 pub mod agenda;
 pub mod auth;
 pub mod document;
+pub mod espace;
 pub mod medical;
 pub mod medication;
 pub mod outbox;
@@ -103,7 +104,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn UserBadge(user: CurrentUser) -> impl IntoView {
     let session = use_session();
-    lock_when_idle(user.session_idle_minutes);
+    lock_when_idle(user.session_idle_minutes, "/connexion?expiree=1");
     let reviews = user.reviews_break_glass();
     let searches = user.searches_audit();
     let administers = user.profession == Some(crate::organisation::Profession::Administrateur);
@@ -149,7 +150,7 @@ fn UserBadge(user: CurrentUser) -> impl IntoView {
 /// is closed and the page goes back to the sign-in screen with a full reload,
 /// so nothing of the last record stays in memory or on screen. (The server
 /// session would expire at about the same moment on its own.)
-fn lock_when_idle(minutes: u32) {
+pub(crate) fn lock_when_idle(minutes: u32, leave_to: &'static str) {
     #[cfg(feature = "hydrate")]
     {
         use leptos::ev;
@@ -170,7 +171,7 @@ fn lock_when_idle(minutes: u32) {
                     locking.set_value(true);
                     leptos::task::spawn_local(async move {
                         let _ = crate::auth::logout().await;
-                        let _ = window().location().set_href("/connexion?expiree=1");
+                        let _ = window().location().set_href(leave_to);
                     });
                 }
             },
@@ -186,7 +187,7 @@ fn lock_when_idle(minutes: u32) {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = minutes;
+    let _ = (minutes, leave_to);
 }
 
 /// An error shown to the user, in French, announced to screen readers.

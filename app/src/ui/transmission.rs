@@ -312,6 +312,7 @@ pub(crate) fn NoteItem(
                 <span class="tag">{n.category.label()}</span>
                 {n.important.then(|| view! { <span class="tag tag-alert">"Importante"</span> })}
                 {n.shared_family.then(|| view! { <span class="tag">"Partagée avec la famille"</span> })}
+                {n.usager_words.then(|| view! { <span class="tag tag-words">"Les mots de la personne"</span> })}
                 {show_usager.then(|| view! {
                     <A href=format!("/usagers/{}/transmissions", n.usager_id) attr:class="note-usager">{n.usager.clone()}</A>
                     {n.unit.clone().map(|u| view! { <span class="muted">{format!(" · {u}")}</span> })}

@@ -19,6 +19,8 @@ crate::code_list! {
         HorsEquipe = "hors_equipe" => "Partage avec des professionnels hors de l’équipe",
         /// Sharing with the family members linked to the usager.
         Famille = "famille" => "Partage avec la famille",
+        /// The person's own space, easy-to-read pages about themselves.
+        EspacePersonnel = "espace_personnel" => "Espace personnel de la personne (pages faciles à lire)",
     }
 }
 

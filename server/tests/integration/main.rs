@@ -12,6 +12,7 @@ mod authorization;
 mod break_glass;
 mod consent;
 mod distribution;
+mod espace;
 mod medication;
 mod platform;
 mod prescription;

@@ -222,7 +222,8 @@ async fn another_organisations_usager_is_forbidden_audited_and_unchanged(pool: P
         "the read and the consent attempt are in the trail"
     );
     let changed: i64 = sqlx::query_scalar(
-        "SELECT (SELECT count(*) FROM break_glass) + (SELECT count(*) FROM consent_event)",
+        "SELECT (SELECT count(*) FROM break_glass)
+              + (SELECT count(*) FROM consent_event WHERE scope <> 'espace_personnel')",
     )
     .fetch_one(&app.pool)
     .await

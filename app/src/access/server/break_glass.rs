@@ -31,7 +31,9 @@ fn is_reviewer(p: &Principal) -> bool {
 pub(crate) async fn request_break_glass(id: Uuid, reason: String) -> Result<String, AppError> {
     let principal = require_principal().await?;
     if principal.kind != AccountKind::Staff {
-        return Err(AppError::Forbidden);
+        // A family or a person's own session: refused, and traced.
+        let state = AppState::get()?;
+        return Err(deny(&state, &principal, Some(id), BREAK_GLASS, "write").await);
     }
     let reason = reason.trim().to_string();
     if reason.chars().count() < BREAK_GLASS_MIN_REASON {

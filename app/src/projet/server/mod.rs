@@ -201,6 +201,20 @@ async fn elements(conn: &mut PgConnection, projet: Uuid) -> Result<Vec<Element>,
     .collect()
 }
 
+/// The elements of a projet as its person's space shows them: in order,
+/// without those removed or cancelled (the caller has checked access).
+pub(crate) async fn person_elements(
+    conn: &mut PgConnection,
+    projet: Uuid,
+) -> Result<Vec<ElementContent>, AppError> {
+    Ok(elements(conn, projet)
+        .await?
+        .into_iter()
+        .filter(|e| e.status.as_deref() != Some("ANNULE"))
+        .map(|e| e.content)
+        .collect())
+}
+
 /// Recomputes the stored completeness after a write.
 async fn refresh(
     conn: &mut PgConnection,

@@ -40,6 +40,7 @@ pub fn ProjetsSection(id: Uuid) -> impl IntoView {
     view! {
         <section id="projet" aria-labelledby="titre-projet" class="record-section">
             <h2 id="titre-projet">"Projet personnalisé"</h2>
+            <p><a href=format!("/usagers/{id}/espace")>"Espace personnel de la personne (pages faciles à lire)"</a></p>
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
             <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
                 {move || { let navigate = navigate.clone(); Suspend::new(async move {

@@ -146,7 +146,7 @@ async fn a_person_signs_in_with_card_and_code_reads_their_pages_and_is_traced(po
     assert_eq!(seen[0], "Qui a regardé mon dossier");
     assert!(
         seen.iter()
-            .any(|t| t.starts_with(&format!("{staff_first}, ")) && t.ends_with("a lu vos notes.")),
+            .any(|t| t.starts_with(&format!("{staff_first}, ")) && t.ends_with(", a lu vos notes.")),
         "{seen:?}"
     );
     assert!(

@@ -505,7 +505,12 @@ async fn regards(
                 .replacen("a lu", "avez lu", 1)
                 .replacen("a écrit", "avez écrit", 1);
         }
-        let sentence = format!("{who} {what}.");
+        // "Inès, psychologue, a lu vos notes." but "Vous avez lu…".
+        let sentence = if who.contains(',') {
+            format!("{who}, {what}.")
+        } else {
+            format!("{who} {what}.")
+        };
         let title = capital(&words::day(r.day, today));
         match blocks.last_mut() {
             Some(b) if b.title == title => {

@@ -54,7 +54,7 @@ async fn bench_espace(pool: PgPool) {
          WITH u AS (SELECT array_agg(id) AS ids FROM usager),
               s AS (SELECT array_agg(id ORDER BY id) AS ids, array_agg(profession ORDER BY id) AS ps
                     FROM account WHERE kind = 'staff')
-         SELECT $1, now() - make_interval(mins => (g * 7919) % 525600),
+         SELECT $1, now() - make_interval(mins => ((g::bigint * 7919) % 525600)::int),
                 s.ids[1 + g % cardinality(s.ids)], s.ps[1 + g % cardinality(s.ids)],
                 u.ids[1 + g % cardinality(u.ids)],
                 (ARRAY['identite','projet','transmissions','agenda','documents','soins'])[1 + g % 6],

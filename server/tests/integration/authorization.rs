@@ -561,12 +561,6 @@ async fn every_record_access_leaves_one_chained_event_and_the_chain_verifies(poo
 async fn the_audit_trail_is_append_only_and_tampering_is_detected(pool: PgPool) {
     let app = spawn_app(pool).await;
     let lucas = crate::helpers::usager_named(&app.pool, "Lucas").await;
-    // The demo's own events (the people's spaces) come before.
-    let before: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM audit_event")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let demo_events = before as u64;
     app.login("educateur").await;
     for _ in 0..3 {
         app.call("usager", &[("id", &lucas.to_string())]).await;

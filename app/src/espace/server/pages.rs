@@ -276,12 +276,12 @@ async fn moi(
     Ok(blocks)
 }
 
-async fn projet(
+/// The projet the person reads: the one in force, or else the one being
+/// prepared (its id and next review date).
+pub(super) async fn current_projet(
     conn: &mut PgConnection,
     usager_id: Uuid,
-    today: NaiveDate,
-) -> Result<Vec<Block>, AppError> {
-    // The projet in force, or else the one being prepared.
+) -> Result<Option<(Uuid, Option<NaiveDate>)>, AppError> {
     let head = sqlx::query!(
         r#"SELECT id, next_review AS "next_review: NaiveDate" FROM projet WHERE usager_id = $1 AND status <> 'TERMINE'
            ORDER BY (status = 'ENCOURS') DESC, created_at DESC LIMIT 1"#,
@@ -291,7 +291,15 @@ async fn projet(
     .await
     .context("finding the person's projet")
     .map_err(db_error)?;
-    let Some(head) = head else {
+    Ok(head.map(|h| (h.id, h.next_review)))
+}
+
+async fn projet(
+    conn: &mut PgConnection,
+    usager_id: Uuid,
+    today: NaiveDate,
+) -> Result<Vec<Block>, AppError> {
+    let Some((projet_id, next_review)) = current_projet(conn, usager_id).await? else {
         return Ok(vec![Block {
             key: "aucun".into(),
             pictogram: "cible".into(),
@@ -303,7 +311,7 @@ async fn projet(
             reviewed: None,
         }]);
     };
-    let elements = crate::projet::server::person_elements(conn, head.id).await?;
+    let elements = crate::projet::server::person_elements(conn, projet_id).await?;
     let mut blocks = Vec::new();
     let mut said = Vec::new();
     let mut n = 0;
@@ -352,7 +360,7 @@ async fn projet(
         key: "reunion".into(),
         pictogram: "reunion".into(),
         title: "La prochaine réunion".into(),
-        lines: vec![match head.next_review {
+        lines: vec![match next_review {
             Some(d) => line(format!(
                 "La prochaine réunion sur votre projet est {}.",
                 words::date(d, today)

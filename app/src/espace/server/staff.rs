@@ -77,16 +77,7 @@ pub async fn space_state(id: Uuid) -> Result<SpaceState, AppError> {
     // The texts a reading group may check: the fixed texts of the space
     // and the objectives of the projet the person reads.
     let mut texts: Vec<String> = FIXED_TEXTS.iter().map(|(_, _, t)| t.to_string()).collect();
-    let projet = sqlx::query_scalar!(
-        r#"SELECT id FROM projet WHERE usager_id = $1 AND status <> 'TERMINE'
-           ORDER BY (status = 'ENCOURS') DESC, created_at DESC LIMIT 1"#,
-        id
-    )
-    .fetch_optional(&mut *tx)
-    .await
-    .context("finding the person's projet")
-    .map_err(db_error)?;
-    if let Some(projet) = projet {
+    if let Some((projet, _)) = super::pages::current_projet(&mut tx, id).await? {
         for content in crate::projet::server::person_elements(&mut tx, projet).await? {
             if let crate::projet::ElementContent::Objectif { falc, .. } = content {
                 let lines = crate::projet::falc::lines(&falc);
